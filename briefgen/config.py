@@ -1,0 +1,67 @@
+"""Workspace settings from briefgen.toml, validated like the fact base (every error, located)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from briefgen.errors import Location, Problem
+
+CONFIG_FILE = "briefgen.toml"
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organisation: str = Field("", description="Letterhead: the office issuing the brief")
+    author: str = Field("", description="Author recorded in document properties")
+    marking: str = Field("OFFICIAL", description="Protective marking at the top and bottom of every page")
+    reference_prefix: str = Field("", description="Prefix of the brief's reference, e.g. 'CAD'")
+    out: str = Field("out", description="Output folder, relative to the workspace")
+    template: str | None = Field(None, description="Template folder searched before the workspace's templates/")
+    locale: str = Field("en_GB", description="Locale for dates")
+
+
+def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
+    path = workspace / CONFIG_FILE
+    if not path.exists():
+        return Config(), []
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        return Config(), [Problem(Location(CONFIG_FILE), "file is not valid UTF-8 text")]
+    except OSError as exc:
+        return Config(), [Problem(Location(CONFIG_FILE), f"cannot read file: {exc.strerror or exc}")]
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        msg = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        return Config(), [Problem(Location(CONFIG_FILE, line), f"TOML syntax error: {msg}")]
+    try:
+        return Config.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            key = str(err["loc"][0]) if err["loc"] else ""
+            loc = Location(CONFIG_FILE, _line_of_key(text, key))
+            if err["type"] == "extra_forbidden":
+                problems.append(Problem(loc, f"unknown setting '{key}'"))
+            else:
+                problems.append(Problem(loc, f"{key}: {err['msg']}"))
+        return Config(), problems
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _line_from_message(message: str) -> int | None:
+    m = re.search(r"at line (\d+)", message)
+    return int(m.group(1)) if m else None

@@ -1,0 +1,91 @@
+"""The one error tree of briefgen.
+
+Core code raises these and never prints or exits; the CLI turns them into
+`path:line: message` lines and an exit code in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file, and the 1-based line when known."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located finding; a check collects many before failing."""
+
+    location: Location | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class BriefgenError(Exception):
+    """Base of every error briefgen reports to a user. `exit_code` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, location: Location | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(self.location, self.message)]
+
+    def __str__(self) -> str:
+        return str(Problem(self.location, self.message))
+
+
+class InvalidInput(BriefgenError):
+    """Several located problems found at once (fact base, templates, options)."""
+
+    def __init__(self, problems: list[Problem]):
+        self._problems = sorted(problems, key=_problem_order)
+        summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"
+        super().__init__(summary)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self._problems)
+
+
+class TemplateError(BriefgenError):
+    """A template could not be found, parsed or rendered."""
+
+
+class FontError(BriefgenError):
+    """No usable font, or text the chosen fonts cannot show."""
+
+
+class OutputError(BriefgenError):
+    """An output file could not be written."""
+
+
+def _problem_order(p: Problem):
+    loc = p.location
+    return (loc is None, loc.path if loc else "", (loc.line or 0) if loc else 0)
+
+
+def relpath(path: Path, root: Path) -> str:
+    """A path as the user should see it: relative to the workspace when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

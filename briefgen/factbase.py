@@ -1,0 +1,185 @@
+"""Load a workspace's fact base: every file, every record, every quote, all problems at once.
+
+`load_factbase` is the shared front door of `check`, `build` and `email`: it either returns a
+fully validated `FactBase` or raises `InvalidInput` listing every problem found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from briefgen.errors import InvalidInput, Location, Problem
+from briefgen.quotes import Document
+from briefgen.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
+from briefgen.validate import validate
+from briefgen.yamlfile import YamlDoc, load_yaml
+
+COUNTRIES_FILE = "data/countries.yaml"
+SOURCES_FILE = "data/sources.yaml"
+BRIEFS_DIR = "data/briefs"
+
+
+@dataclass
+class FactBase:
+    workspace: Path
+    countries: dict[str, Country] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    briefs: dict[str, Brief] = field(default_factory=dict)
+    brief_files: dict[str, str] = field(default_factory=dict)
+    quotes_verified: int = 0
+
+    @property
+    def record_count(self) -> int:
+        return sum(1 for brief in self.briefs.values() for _ in iter_records(brief))
+
+
+def iter_records(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, Record]]:
+    """Every record in a model, depth first, with its path (for line lookup)."""
+    if isinstance(model, Record):
+        yield loc, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from iter_records(value, loc + (name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from iter_records(item, loc + (name, i))
+
+
+def load_factbase(workspace: Path) -> FactBase:
+    """Load and validate everything under `workspace`; raise InvalidInput with every problem."""
+    fb = FactBase(workspace)
+    problems: list[Problem] = []
+
+    countries_doc, countries = _load(workspace, COUNTRIES_FILE, CountriesFile, problems)
+    sources_doc, sources = _load(workspace, SOURCES_FILE, SourcesFile, problems)
+    if countries:
+        fb.countries = _index(countries.countries, "code", "country", countries_doc, ("countries",), problems)
+    documents: dict[str, Document] = {}
+    if sources:
+        fb.sources = _index(sources.sources, "id", "source", sources_doc, ("sources",), problems)
+        for i, src in enumerate(sources.sources):
+            doc = _read_source(workspace, src, sources_doc.at(("sources", i, "file")), problems)
+            if doc is not None:
+                documents[src.id] = doc
+
+    brief_dir = workspace / BRIEFS_DIR
+    brief_paths = sorted(brief_dir.glob("*.yaml")) + sorted(brief_dir.glob("*.yml")) if brief_dir.is_dir() else []
+    if not brief_paths:
+        problems.append(Problem(Location(BRIEFS_DIR), "no brief found: add a data/briefs/<name>.yaml file"))
+    for path in brief_paths:
+        rel = f"{BRIEFS_DIR}/{path.name}"
+        doc, brief = _load(workspace, rel, Brief, problems)
+        if brief is None:
+            continue
+        if brief.id in fb.briefs:
+            problems.append(Problem(doc.at(("id",)), f"duplicate brief id '{brief.id}' (also in {fb.brief_files[brief.id]})"))
+            continue
+        problems += _check_brief(brief, doc, fb, documents, sources is not None, countries is not None)
+        fb.briefs[brief.id] = brief
+        fb.brief_files[brief.id] = rel
+
+    if problems:
+        raise InvalidInput(problems)
+    return fb
+
+
+def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Problem]):
+    path = workspace / rel
+    if not path.is_file():
+        problems.append(Problem(Location(rel), "file not found"))
+        return None, None
+    doc, found = load_yaml(path, rel)
+    problems += found
+    if doc is None or found:
+        return doc, None
+    value, found = validate(model, doc)
+    problems += found
+    return doc, value
+
+
+def _index(items, key: str, what: str, doc: YamlDoc, loc: tuple, problems: list[Problem]) -> dict:
+    out = {}
+    for i, item in enumerate(items):
+        k = getattr(item, key)
+        if k in out:
+            problems.append(Problem(doc.at(loc + (i, key)), f"duplicate {what} '{k}'"))
+        else:
+            out[k] = item
+    return out
+
+
+def _read_source(workspace: Path, src: Source, where: Location, problems: list[Problem]) -> Document | None:
+    path = (workspace / src.file)
+    if not path.resolve().is_relative_to(workspace.resolve()):
+        problems.append(Problem(where, f"source file '{src.file}' is outside the workspace"))
+        return None
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(where, f"source file '{src.file}' not found"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(where, f"cannot read source file '{src.file}': {exc.strerror or exc}"))
+        return None
+    try:
+        return Document(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(where, f"source file '{src.file}' is not valid UTF-8 (line {line} of that file)"))
+        return None
+
+
+def _check_brief(brief: Brief, doc: YamlDoc, fb: FactBase, documents: dict[str, Document],
+                 sources_known: bool, countries_known: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    if countries_known:
+        for loc, code in _country_codes(brief):
+            if code not in fb.countries:
+                problems.append(Problem(doc.at(loc), f"unknown country code '{code}' (not in {COUNTRIES_FILE})"))
+    seen: dict[str, int | None] = {}
+    for loc, record in iter_records(brief):
+        where = doc.at(loc + ("id",))
+        if record.id in seen:
+            problems.append(Problem(where, f"duplicate record id '{record.id}' (first on line {seen[record.id]})"))
+        else:
+            seen[record.id] = where.line
+        for i, cite in enumerate(record.sources):
+            cite_loc = loc + ("sources", i)
+            if cite.source not in fb.sources:
+                if sources_known:
+                    problems.append(Problem(doc.at(cite_loc + ("source",)), f"unknown source id '{cite.source}' (not in {SOURCES_FILE})"))
+                continue
+            document = documents.get(cite.source)
+            if document is None:
+                continue  # the unreadable source file is reported already
+            if document.contains(cite.quote):
+                fb.quotes_verified += 1
+            else:
+                problems.append(Problem(doc.at(cite_loc + ("quote",)),
+                                        f"quote not found in source '{cite.source}' ({fb.sources[cite.source].file}): \"{_short(cite.quote)}\""))
+    return problems
+
+
+def _country_codes(brief: Brief) -> Iterator[tuple[tuple, str]]:
+    for i, code in enumerate(brief.countries):
+        yield ("countries", i), code
+    for loc, record in iter_records(brief):
+        for name in ("supporter", "supported", "exporter", "importer", "host", "origin", "owner"):
+            value = getattr(record, name, None)
+            if value and value.isupper() and len(value) == 2:
+                yield loc + (name,), value
+        for i, code in enumerate(getattr(record, "members", []) or []):
+            yield loc + ("members", i), code
+        for i, p in enumerate(getattr(record, "participants", []) or []):
+            if hasattr(p, "country"):
+                yield loc + ("participants", i, "country"), p.country
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,264 @@
+"""The fact base schema: pydantic models for countries, sources and bilateral briefs.
+
+Every record that states something carries `text` (the sentence a brief can use) and
+`sources` (verbatim quotes that support it). Unknown keys are errors: they are usually typos.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _check_partial_date(value: str) -> str:
+    m = _PARTIAL_DATE.match(value)
+    if not m:
+        raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"invalid date '{value}': no such day") from None
+    return value
+
+
+def _check_period(value: str) -> str:
+    start, sep, end = value.partition("/")
+    if not sep:
+        raise ValueError(f"invalid period '{value}': use START/END, e.g. 2018/2020")
+    _check_partial_date(start)
+    _check_partial_date(end)
+    if end < start:
+        raise ValueError(f"invalid period '{value}': ends before it starts")
+    return value
+
+
+def _year_as_text(value: object) -> object:
+    """`date: 1992` is read by YAML as a number; a year is still a date."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_printable(value: str) -> str:
+    m = _CONTROL.search(value)
+    if m:
+        raise ValueError(f"control character U+{ord(m.group()):04X} in text (at character {m.start() + 1})")
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_partial_date)]
+"""An ISO date, partial where the source is partial: 1992, 1991-12, 2022-07-30."""
+
+Period = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_period)]
+"""Two partial dates joined by '/': 2018/2020."""
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+"""A record or source id: lower-case letters, digits and hyphens (safe in file names)."""
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""ISO 3166-1 alpha-2 code of a country in data/countries.yaml."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_printable)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# --- registries -----------------------------------------------------------------------
+
+
+class Country(Strict):
+    code: CountryCode
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    name: Text
+    adjective: Text
+
+
+class Source(Strict):
+    """A source document in seeds/ (or elsewhere in the workspace)."""
+
+    id: Id
+    label: Text = Field(description="Short description used in source notes")
+    title: Text | None = Field(None, description="The document's own headline; null when it has none")
+    kind: Text = Field(description="e.g. 'web article', 'news report'")
+    publisher: Text | None = None
+    place: Text | None = None
+    date: PartialDate | Literal["undated"]
+    file: Text = Field(description="Path of the document, relative to the workspace")
+
+
+# --- records ------------------------------------------------------------------------
+
+
+class Citation(Strict):
+    source: Id
+    quote: Text
+
+
+class Record(Strict):
+    """Anything a brief states: an id, the sentence, and the quotes that support it."""
+
+    id: Id
+    text: Text
+    sources: Annotated[list[Citation], Field(min_length=1)]
+    date: PartialDate | None = None
+    period: Period | None = None
+
+
+class Participant(Strict):
+    name: Text
+    title: Text
+    country: CountryCode
+
+
+class Meeting(Record):
+    """A visit or meeting between the two sides."""
+
+    date: PartialDate
+    place: Text | None = None
+    occasion: Text | None = None
+    participants: list[Participant] = []
+    points: list[Record] = Field([], description="What was said or agreed, one record a point")
+
+
+class Membership(Record):
+    organisation: Text
+    acronym: Text | None = None
+    members: Annotated[list[CountryCode], Field(min_length=1)]
+
+
+class Support(Record):
+    """One act of mutual support: who backed whom, for what, for which term."""
+
+    supporter: CountryCode | Literal["both"]
+    supported: CountryCode | Literal["each other"]
+    object: Text = Field(description="What was backed, e.g. 'bid to host EXPO-2017'")
+    body: Text | None = Field(None, description="Organisation or forum concerned")
+    term: Period | None = None
+    outcome: Text | None = None
+
+
+class Agreement(Record):
+    kind: Text = Field(description="e.g. 'memorandum of understanding'")
+    area: Text
+    status: Literal["signed", "in force", "proposed", "under negotiation"]
+
+
+class TradeGoal(Record):
+    low: float | None = None
+    high: float
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    unit: Literal["thousand", "million", "billion"]
+
+
+class TradeFlow(Record):
+    """What goes from one country to the other, category by category."""
+
+    exporter: CountryCode
+    importer: CountryCode
+    status: Literal["actual", "potential"] = "actual"
+    items: Annotated[list[Text], Field(min_length=1)]
+
+
+class Exhibition(Record):
+    name: Text
+    edition: Text | None = None
+    place: Text | None = None
+    participants: list[Text] = []
+
+
+class Training(Record):
+    count: int = Field(ge=0)
+    count_qualifier: Literal["exactly", "more than", "at least", "about"] = "exactly"
+    trainees: Text
+    institution: Text
+    host: CountryCode
+    since: PartialDate | None = None
+
+
+class Exercise(Record):
+    name: Text
+    kind: Text
+    date: PartialDate
+    place: Text | None = None
+    sequence: int | None = Field(None, ge=1, description="1 for the first of a series")
+
+
+class Diaspora(Record):
+    count: int = Field(ge=0)
+    origin: CountryCode
+    host: CountryCode
+    main_city: Text | None = None
+
+
+class Policy(Record):
+    name: Text
+    owner: CountryCode | None = None
+
+
+# --- the brief ---------------------------------------------------------------------
+
+
+class Diplomacy(Strict):
+    relations: list[Record] = []
+    meetings: list[Meeting] = []
+    institutions: list[Record] = []
+    agreements: list[Agreement] = []
+
+
+class Multilateral(Strict):
+    memberships: list[Membership] = []
+    cooperation: list[Record] = []
+    support: list[Support] = []
+
+
+class Economy(Strict):
+    goals: list[TradeGoal] = []
+    flows: list[TradeFlow] = []
+    potential: list[Record] = []
+    connectivity: list[Record] = []
+
+
+class Security(Strict):
+    cooperation: list[Record] = []
+    exhibitions: list[Exhibition] = []
+    training: list[Training] = []
+    exercises: list[Exercise] = []
+
+
+class People(Strict):
+    diaspora: list[Diaspora] = []
+    other: list[Record] = []
+
+
+class Brief(Strict):
+    """One bilateral fact base: data/briefs/<id>.yaml."""
+
+    id: Id
+    title: Text
+    subject: Text = Field(description="One line saying what the brief is about")
+    countries: Annotated[list[CountryCode], Field(min_length=2, max_length=2)]
+    summary: Annotated[list[Record], Field(description="The bottom line, 3-5 points")] = []
+    diplomacy: Diplomacy = Diplomacy()
+    multilateral: Multilateral = Multilateral()
+    economy: Economy = Economy()
+    security: Security = Security()
+    people: People = People()
+    policies: list[Policy] = []
+    outlook: list[Record] = []
+
+
+class CountriesFile(Strict):
+    countries: list[Country]
+
+
+class SourcesFile(Strict):
+    sources: list[Source]

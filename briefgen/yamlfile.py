@@ -1,0 +1,119 @@
+"""Read YAML into plain Python values while remembering the line of every key and item.
+
+PyYAML's composer gives nodes with marks; we build the values ourselves so that every
+duplicate key in a file is reported (not just the first) and so that scalars such as
+`2022-07-30` stay the text the author wrote (dates are validated by the schema, which
+accepts partial dates a YAML timestamp cannot express).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from briefgen.errors import Location, Problem
+
+try:  # libyaml makes large fact bases several times faster to read
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python PyYAML
+    from yaml import SafeLoader as _Loader
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A parsed file: its value and the 1-based line of each path into it."""
+
+    path: str
+    value: object
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Path_) -> int | None:
+        """The line of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), None)
+
+    def at(self, loc: Path_) -> Location:
+        return Location(self.path, self.line_of(loc))
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null": lambda s: None,
+    "tag:yaml.org,2002:bool": lambda s: s.lower() in ("true", "yes", "on"),
+    "tag:yaml.org,2002:int": lambda s: int(s.replace("_", ""), 0) if s.lstrip("+-")[:2].lower() in ("0x", "0o") else int(s.replace("_", "")),
+    "tag:yaml.org,2002:float": lambda s: float(s.replace("_", "")),
+}
+
+
+def parse_yaml(text: str, display_path: str) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse one YAML document. Returns the document (None if unreadable) and its problems."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "invalid YAML"
+        if "\t" in text and "tab" in str(what).lower() or "found character '\\t'" in str(what):
+            what = "tab character: YAML indentation must use spaces"
+        return None, [Problem(Location(display_path, line), f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(Location(display_path), f"YAML error: {exc}")]
+    doc = YamlDoc(display_path, None)
+    problems: list[Problem] = []
+    if node is not None:
+        doc.value = _build(node, (), doc, problems)
+        doc.lines[()] = node.start_mark.line + 1
+    return doc, problems
+
+
+def load_yaml(path: Path, display_path: str) -> tuple[YamlDoc | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(Location(display_path), f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(Location(display_path, line), "file is not valid UTF-8 text")]
+    return parse_yaml(text, display_path)
+
+
+def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem]) -> object:
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key is None:
+                problems.append(Problem(Location(doc.path, line), "mapping keys must be plain text"))
+                continue
+            if key in out:
+                first = doc.lines.get(loc + (key,))
+                problems.append(
+                    Problem(Location(doc.path, line), f"duplicate key '{key}' (first defined on line {first})")
+                )
+                continue
+            doc.lines[loc + (key,)] = line
+            out[key] = _build(value_node, loc + (key,), doc, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            doc.lines[loc + (i,)] = item.start_mark.line + 1
+            items.append(_build(item, loc + (i,), doc, problems))
+        return items
+    convert = _SCALAR_TAGS.get(node.tag)
+    if convert is not None and not node.style:  # plain (unquoted) scalars only
+        try:
+            return convert(node.value)
+        except ValueError:
+            return node.value
+    return node.value
