@@ -108,6 +108,7 @@ class Record(Strict):
 
     id: Id
     text: Text
+    label: Text | None = Field(None, description="Short form for tables and the chronology; defaults to text")
     sources: Annotated[list[Citation], Field(min_length=1)]
     date: PartialDate | None = None
     period: Period | None = None
@@ -208,6 +209,8 @@ class Policy(Record):
 
 
 class Diplomacy(Strict):
+    recognition: Record | None = Field(None, description="When and how each recognised the other")
+    established: Record | None = Field(None, description="When diplomatic relations were established")
     relations: list[Record] = []
     meetings: list[Meeting] = []
     institutions: list[Record] = []

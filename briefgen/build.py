@@ -1,0 +1,147 @@
+"""The build pipeline: fact base -> Markdown -> Document -> bytes per format -> files.
+
+    load_factbase -> render (Jinja2) -> parse (markdown-it) -> writers -> write_all
+
+Nothing is written until every format has been produced in memory, so a failed build leaves
+earlier outputs untouched and no partial file behind.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from briefgen.config import Config, load_config
+from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
+from briefgen.factbase import FactBase, load_factbase
+from briefgen.output import safe_name, write_all
+
+ALL_FORMATS = ("pdf", "docx", "md", "html")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    workspace: Path = Path(".")
+    brief: str | None = None
+    formats: tuple[str, ...] = ("pdf",)
+    out: Path | None = None
+    marking: str | None = None
+    as_of: date | None = None
+    template: Path | None = None
+    locale: str | None = None
+
+
+@dataclass
+class Prepared:
+    """Everything up to the document model, shared by build and email."""
+
+    config: Config
+    factbase: FactBase
+    brief_id: str
+    markdown: str
+    document: object
+    theme: object
+    reference_docx: Path | None
+    stem: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_time() -> tuple[datetime, bool]:
+    """Now, or SOURCE_DATE_EPOCH for reproducible builds (then True)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc), True
+        except (ValueError, OverflowError, OSError):
+            raise InvalidInput([Problem(None, f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'")]) from None
+    return datetime.now(timezone.utc).replace(microsecond=0), False
+
+
+def pick_brief(fb: FactBase, wanted: str | None) -> str:
+    if wanted is None:
+        if len(fb.briefs) == 1:
+            return next(iter(fb.briefs))
+        raise BriefgenError(f"this workspace has {len(fb.briefs)} briefs; name one: {', '.join(sorted(fb.briefs))}")
+    if wanted not in fb.briefs:
+        known = ", ".join(sorted(fb.briefs)) or "none"
+        raise BriefgenError(f"no brief '{wanted}' in {Location('data/briefs')} (briefs: {known})")
+    return wanted
+
+
+def prepare(req: BuildRequest) -> Prepared:
+    """Validate, render and parse: everything but the writers."""
+    from briefgen import markdown, model
+    from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context, filters
+    from briefgen.templates import ENTRY_TEMPLATE, make_environment, render, template_set
+    from briefgen.theme import THEME_FILE, load_theme
+
+    ws = req.workspace
+    config, problems = load_config(ws)
+    try:
+        fb = load_factbase(ws)
+    except InvalidInput as exc:
+        raise InvalidInput(problems + exc.problems) from None
+    if problems:
+        raise InvalidInput(problems)
+    brief_id = pick_brief(fb, req.brief)
+    brief = fb.briefs[brief_id]
+
+    created, reproducible = build_time()
+    as_of = req.as_of or created.date()
+    locale = req.locale or config.locale
+    marking = req.marking if req.marking is not None else config.marking
+    template_dir = req.template or (ws / config.template if config.template else None)
+    tset = template_set(template_dir, ws)
+    theme_path = tset.find_file(THEME_FILE)
+    theme = load_theme(theme_path)
+    organisation = config.organisation or theme.organisation
+    codes = "-".join(fb.countries[c].iso3 for c in brief.countries)
+    reference = "/".join(p for p in (config.reference_prefix, codes, as_of.isoformat()) if p)
+    info = BuildInfo(issued=created.date(), as_of=as_of, marking=marking, organisation=organisation,
+                     reference=reference, locale=locale)
+
+    env = make_environment(tset, filters(locale))
+    context = build_context(fb, brief, info, DEFAULT_SECTIONS)
+    text = render(env, ENTRY_TEMPLATE, context, tset.searched)
+
+    names = [fb.countries[c].name for c in brief.countries]
+    meta = model.Meta(
+        title=brief.title,
+        subject=brief.subject,
+        author=config.author or organisation or "briefgen",
+        keywords=tuple(names) + ("bilateral brief", marking) if marking else tuple(names) + ("bilateral brief",),
+        language=locale.replace("_", "-"),
+        marking=marking,
+        footer=theme.footer,
+        created=created,
+        reproducible=reproducible,
+    )
+    document = markdown.parse(text, meta)
+    stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
+    return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem)
+
+
+def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """Run the writers; returns each format's bytes (nothing is written here)."""
+    from briefgen.writers import get_writer
+
+    out = {}
+    for fmt in formats:
+        write = get_writer(fmt)
+        if fmt == "docx":
+            out[fmt] = write(prepared.document, prepared.theme, reference=prepared.reference_docx)
+        else:
+            out[fmt] = write(prepared.document, prepared.theme)
+    return out
+
+
+def build(req: BuildRequest) -> list[Path]:
+    """Build the requested formats and write them atomically; returns the paths written."""
+    from briefgen.writers import EXTENSIONS
+
+    prepared = prepare(req)
+    data = produce(prepared, req.formats)
+    out_dir = req.out if req.out is not None else req.workspace / prepared.config.out
+    return write_all({out_dir / f"{prepared.stem}{EXTENSIONS[fmt]}": data[fmt] for fmt in req.formats})

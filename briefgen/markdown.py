@@ -1,0 +1,183 @@
+"""Parse the Markdown a template renders into the document model.
+
+One pinned markdown-it configuration: CommonMark with tables, raw HTML off (so `<b>` in a fact
+is text), footnotes for source notes, `{.style key="value"}` block attributes, and `::: keyfacts`
+containers for callouts. Writers never see Markdown; they see `briefgen.model`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from briefgen import model as m
+
+CALLOUT_KINDS = ("keyfacts", "note")
+
+_md: MarkdownIt | None = None
+
+
+def _parser() -> MarkdownIt:
+    global _md
+    if _md is None:
+        # typographer for curly quotes only (smartquotes); "replacements" would rewrite (c), -- etc.
+        md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "smartquotes"])
+        md.disable("replacements", ignoreInvalid=True)
+        md.use(attrs_block_plugin).use(footnote_plugin)
+        for kind in CALLOUT_KINDS:
+            md.use(container_plugin, name=kind)
+        _md = md
+    return _md
+
+
+def parse(markdown: str, meta: m.Meta) -> m.Document:
+    """Markdown text -> Document. Source lines are kept on blocks for error messages."""
+    tree = SyntaxTreeNode(_parser().parse(markdown))
+    notes = _NoteNumbers()
+    blocks = _blocks(tree.children, notes)
+    return m.Document(meta=meta, blocks=tuple(blocks))
+
+
+class _NoteNumbers:
+    """Footnote ids (0-based, in order of first reference) -> note numbers shown to readers."""
+
+    def number(self, footnote_id: int) -> int:
+        return footnote_id + 1
+
+
+def _line(node: SyntaxTreeNode) -> int | None:
+    return node.map[0] + 1 if node.map else None
+
+
+def _style(node: SyntaxTreeNode) -> str | None:
+    cls = node.attrs.get("class")
+    return str(cls).split()[0] if cls else None
+
+
+def _blocks(nodes, notes: _NoteNumbers) -> list[m.Block]:
+    out: list[m.Block] = []
+    for node in nodes:
+        block = _block(node, notes)
+        if block is not None:
+            out.append(block)
+    return out
+
+
+def _block(node: SyntaxTreeNode, notes: _NoteNumbers) -> m.Block | None:
+    t = node.type
+    if t == "heading":
+        inl = _inlines(node.children[0], notes)
+        level = int(node.tag[1])
+        return m.Heading(level, inl, anchor=_slug(m.plain_text(inl)), style=_style(node), line=_line(node))
+    if t == "paragraph":
+        inl = _inlines(node.children[0], notes) if node.children else ()
+        if _style(node) == "pagebreak":
+            return m.PageBreak(line=_line(node))
+        return m.Paragraph(inl, style=_style(node), line=_line(node))
+    if t == "bullet_list":
+        return m.BulletList(_items(node, notes), style=_style(node), line=_line(node))
+    if t == "ordered_list":
+        start = int(node.attrs.get("start", 1))
+        return m.OrderedList(_items(node, notes), start=start, style=_style(node), line=_line(node))
+    if t == "table":
+        return _table(node, notes)
+    if t.startswith("container_"):
+        kind = t.removeprefix("container_")
+        title = node.info.strip().removeprefix(kind).strip()
+        return m.Callout(kind, title, tuple(_blocks(node.children, notes)), line=_line(node))
+    if t == "blockquote":
+        return m.Quote(tuple(_blocks(node.children, notes)), line=_line(node))
+    if t == "hr":
+        return m.Rule(line=_line(node))
+    if t == "footnote_block":
+        items = []
+        for fn in node.children:
+            items.append(m.Note(notes.number(fn.meta["id"]), tuple(_blocks(fn.children, notes))))
+        return m.Notes(tuple(sorted(items, key=lambda n: n.number)), line=_line(node))
+    if t in ("code_block", "fence"):
+        return m.Paragraph((m.Text(node.content.rstrip("\n")),), style="code", line=_line(node))
+    if t in ("html_block",):
+        return m.Paragraph((m.Text(node.content.rstrip("\n")),), line=_line(node))
+    return None
+
+
+def _items(node: SyntaxTreeNode, notes: _NoteNumbers) -> tuple[m.ListItem, ...]:
+    return tuple(m.ListItem(tuple(_blocks(item.children, notes))) for item in node.children)
+
+
+_ALIGN = re.compile(r"text-align:(left|center|right)")
+
+
+def _table(node: SyntaxTreeNode, notes: _NoteNumbers) -> m.Table:
+    header: list[tuple[m.Cell, ...]] = []
+    rows: list[tuple[m.Cell, ...]] = []
+    align: tuple[str | None, ...] = ()
+    for section in node.children:
+        for tr in section.children:
+            cells = tuple(_inlines(cell.children[0], notes) if cell.children else () for cell in tr.children)
+            if section.type == "thead":
+                header.append(cells)
+                align = tuple(
+                    (mm.group(1) if (mm := _ALIGN.search(str(c.attrs.get("style", "")))) else None)
+                    for c in tr.children
+                )
+            else:
+                rows.append(cells)
+    widths = None
+    if "widths" in node.attrs:
+        try:
+            widths = tuple(float(w) for w in str(node.attrs["widths"]).split(","))
+        except ValueError:
+            widths = None
+    caption = node.attrs.get("caption")
+    return m.Table(tuple(header), tuple(rows), caption=str(caption) if caption else None, widths=widths,
+                   align=align, style=_style(node), line=_line(node))
+
+
+def _inlines(inline: SyntaxTreeNode, notes: _NoteNumbers) -> tuple[m.Inline, ...]:
+    return tuple(_merge(_inline_nodes(inline.children, notes)))
+
+
+def _inline_nodes(nodes, notes: _NoteNumbers) -> list[m.Inline]:
+    out: list[m.Inline] = []
+    for node in nodes:
+        t = node.type
+        if t == "text" or t == "code_inline":
+            out.append(m.Text(node.content))
+        elif t == "softbreak":
+            out.append(m.Text(" "))
+        elif t == "hardbreak":
+            out.append(m.LineBreak())
+        elif t == "strong":
+            out.append(m.Strong(tuple(_merge(_inline_nodes(node.children, notes)))))
+        elif t == "em":
+            out.append(m.Emph(tuple(_merge(_inline_nodes(node.children, notes)))))
+        elif t == "link":
+            out.append(m.Link(str(node.attrs.get("href", "")), tuple(_merge(_inline_nodes(node.children, notes)))))
+        elif t == "footnote_ref":
+            out.append(m.NoteRef(notes.number(node.meta["id"])))
+        elif t == "image":
+            out.append(m.Text(node.content or ""))
+        elif t == "html_inline":
+            out.append(m.Text(node.content))
+    return out
+
+
+def _merge(inlines: list[m.Inline]) -> list[m.Inline]:
+    """Join adjacent text runs (markdown-it splits text at every escape and special character)."""
+    out: list[m.Inline] = []
+    for node in inlines:
+        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
+            out[-1] = m.Text(out[-1].text + node.text)
+        elif not (isinstance(node, m.Text) and node.text == ""):
+            out.append(node)
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,93 @@
+"""The theme: page, fonts, colours and letterhead shared by the PDF and DOCX writers.
+
+Read from `theme.toml` beside the templates; every field has a default so a theme file
+only says what it changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from briefgen.errors import InvalidInput, Location, Problem
+
+THEME_FILE = "theme.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FontFamily(_Strict):
+    """A font family by name (found among the system's fonts) or by explicit TTF files."""
+
+    name: str = ""
+    regular: str | None = None
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+
+
+class Colours(_Strict):
+    heading: str = "#1F3864"
+    text: str = "#1A1A1A"
+    accent: str = "#2E5C8A"
+    rule: str = "#8EA9C1"
+    table_header: str = "#DCE6F0"
+    table_stripe: str = "#F4F7FA"
+    callout: str = "#EEF3F8"
+    marking: str = "#000000"
+
+    @field_validator("*")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        v = value.strip()
+        if not (len(v) == 7 and v.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in v[1:])):
+            raise ValueError(f"colour '{value}' must be #RRGGBB")
+        return v.upper()
+
+
+class Margins(_Strict):
+    top: float = 22
+    bottom: float = 20
+    left: float = 22
+    right: float = 22
+
+
+class Theme(_Strict):
+    page_size: Literal["A4", "Letter"] = "A4"
+    margins_mm: Margins = Margins()
+    body_font: FontFamily = FontFamily(name="Liberation Sans")
+    heading_font: FontFamily = FontFamily(name="Liberation Sans")
+    body_size: float = Field(10.5, ge=6, le=20)
+    colours: Colours = Colours()
+    organisation: str = ""
+    logo: str | None = None  # PNG or JPEG, relative to the theme file
+    footer: str = ""
+    base_dir: str = ""  # where relative paths in the theme resolve from (set by the loader)
+
+
+def load_theme(path: Path | None, display: str | None = None) -> Theme:
+    """Load a theme file; a missing path gives the default theme."""
+    if path is None or not path.is_file():
+        return Theme()
+    shown = display or str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InvalidInput([Problem(Location(shown), f"cannot read theme: {exc}")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput([Problem(Location(shown, getattr(exc, "lineno", None)), f"TOML syntax error: {exc}")]) from None
+    data["base_dir"] = str(path.parent)
+    try:
+        return Theme.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(Location(shown), f"{'.'.join(map(str, e['loc']))}: "
+                    + ("unknown setting" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")))
+            for e in exc.errors(include_url=False)
+        ]
+        raise InvalidInput(problems) from None
