@@ -38,16 +38,8 @@ def _parser() -> MarkdownIt:
 def parse(markdown: str, meta: m.Meta) -> m.Document:
     """Markdown text -> Document. Source lines are kept on blocks for error messages."""
     tree = SyntaxTreeNode(_parser().parse(markdown))
-    notes = _NoteNumbers()
-    blocks = _blocks(tree.children, notes)
+    blocks = _blocks(tree.children)
     return m.Document(meta=meta, blocks=tuple(blocks))
-
-
-class _NoteNumbers:
-    """Footnote ids (0-based, in order of first reference) -> note numbers shown to readers."""
-
-    def number(self, footnote_id: int) -> int:
-        return footnote_id + 1
 
 
 def _line(node: SyntaxTreeNode) -> int | None:
@@ -59,45 +51,45 @@ def _style(node: SyntaxTreeNode) -> str | None:
     return str(cls).split()[0] if cls else None
 
 
-def _blocks(nodes, notes: _NoteNumbers) -> list[m.Block]:
+def _blocks(nodes) -> list[m.Block]:
     out: list[m.Block] = []
     for node in nodes:
-        block = _block(node, notes)
+        block = _block(node)
         if block is not None:
             out.append(block)
     return out
 
 
-def _block(node: SyntaxTreeNode, notes: _NoteNumbers) -> m.Block | None:
+def _block(node: SyntaxTreeNode) -> m.Block | None:
     t = node.type
     if t == "heading":
-        inl = _inlines(node.children[0], notes)
+        inl = _inlines(node.children[0])
         level = int(node.tag[1])
         return m.Heading(level, inl, anchor=_slug(m.plain_text(inl)), style=_style(node), line=_line(node))
     if t == "paragraph":
-        inl = _inlines(node.children[0], notes) if node.children else ()
+        inl = _inlines(node.children[0]) if node.children else ()
         if _style(node) == "pagebreak":
             return m.PageBreak(line=_line(node))
         return m.Paragraph(inl, style=_style(node), line=_line(node))
     if t == "bullet_list":
-        return m.BulletList(_items(node, notes), style=_style(node), line=_line(node))
+        return m.BulletList(_items(node), style=_style(node), line=_line(node))
     if t == "ordered_list":
         start = int(node.attrs.get("start", 1))
-        return m.OrderedList(_items(node, notes), start=start, style=_style(node), line=_line(node))
+        return m.OrderedList(_items(node), start=start, style=_style(node), line=_line(node))
     if t == "table":
-        return _table(node, notes)
+        return _table(node)
     if t.startswith("container_"):
         kind = t.removeprefix("container_")
         title = node.info.strip().removeprefix(kind).strip()
-        return m.Callout(kind, title, tuple(_blocks(node.children, notes)), line=_line(node))
+        return m.Callout(kind, title, tuple(_blocks(node.children)), line=_line(node))
     if t == "blockquote":
-        return m.Quote(tuple(_blocks(node.children, notes)), line=_line(node))
+        return m.Quote(tuple(_blocks(node.children)), line=_line(node))
     if t == "hr":
         return m.Rule(line=_line(node))
     if t == "footnote_block":
         items = []
         for fn in node.children:
-            items.append(m.Note(notes.number(fn.meta["id"]), tuple(_blocks(fn.children, notes))))
+            items.append(m.Note(fn.meta["id"] + 1, tuple(_blocks(fn.children))))
         return m.Notes(tuple(sorted(items, key=lambda n: n.number)), line=_line(node))
     if t in ("code_block", "fence"):
         return m.Paragraph((m.Text(node.content.rstrip("\n")),), style="code", line=_line(node))
@@ -106,20 +98,20 @@ def _block(node: SyntaxTreeNode, notes: _NoteNumbers) -> m.Block | None:
     return None
 
 
-def _items(node: SyntaxTreeNode, notes: _NoteNumbers) -> tuple[m.ListItem, ...]:
-    return tuple(m.ListItem(tuple(_blocks(item.children, notes))) for item in node.children)
+def _items(node: SyntaxTreeNode) -> tuple[m.ListItem, ...]:
+    return tuple(m.ListItem(tuple(_blocks(item.children))) for item in node.children)
 
 
 _ALIGN = re.compile(r"text-align:(left|center|right)")
 
 
-def _table(node: SyntaxTreeNode, notes: _NoteNumbers) -> m.Table:
+def _table(node: SyntaxTreeNode) -> m.Table:
     header: list[tuple[m.Cell, ...]] = []
     rows: list[tuple[m.Cell, ...]] = []
     align: tuple[str | None, ...] = ()
     for section in node.children:
         for tr in section.children:
-            cells = tuple(_inlines(cell.children[0], notes) if cell.children else () for cell in tr.children)
+            cells = tuple(_inlines(cell.children[0]) if cell.children else () for cell in tr.children)
             if section.type == "thead":
                 header.append(cells)
                 align = tuple(
@@ -139,11 +131,11 @@ def _table(node: SyntaxTreeNode, notes: _NoteNumbers) -> m.Table:
                    align=align, style=_style(node), line=_line(node))
 
 
-def _inlines(inline: SyntaxTreeNode, notes: _NoteNumbers) -> tuple[m.Inline, ...]:
-    return tuple(_merge(_inline_nodes(inline.children, notes)))
+def _inlines(inline: SyntaxTreeNode) -> tuple[m.Inline, ...]:
+    return tuple(_merge(_inline_nodes(inline.children)))
 
 
-def _inline_nodes(nodes, notes: _NoteNumbers) -> list[m.Inline]:
+def _inline_nodes(nodes) -> list[m.Inline]:
     out: list[m.Inline] = []
     for node in nodes:
         t = node.type
@@ -154,13 +146,13 @@ def _inline_nodes(nodes, notes: _NoteNumbers) -> list[m.Inline]:
         elif t == "hardbreak":
             out.append(m.LineBreak())
         elif t == "strong":
-            out.append(m.Strong(tuple(_merge(_inline_nodes(node.children, notes)))))
+            out.append(m.Strong(tuple(_merge(_inline_nodes(node.children)))))
         elif t == "em":
-            out.append(m.Emph(tuple(_merge(_inline_nodes(node.children, notes)))))
+            out.append(m.Emph(tuple(_merge(_inline_nodes(node.children)))))
         elif t == "link":
-            out.append(m.Link(str(node.attrs.get("href", "")), tuple(_merge(_inline_nodes(node.children, notes)))))
+            out.append(m.Link(str(node.attrs.get("href", "")), tuple(_merge(_inline_nodes(node.children)))))
         elif t == "footnote_ref":
-            out.append(m.NoteRef(notes.number(node.meta["id"])))
+            out.append(m.NoteRef(node.meta["id"] + 1))
         elif t == "image":
             out.append(m.Text(node.content or ""))
         elif t == "html_inline":
@@ -169,11 +161,17 @@ def _inline_nodes(nodes, notes: _NoteNumbers) -> list[m.Inline]:
 
 
 def _merge(inlines: list[m.Inline]) -> list[m.Inline]:
-    """Join adjacent text runs (markdown-it splits text at every escape and special character)."""
+    """Join adjacent text runs (markdown-it splits text at every escape and special character)
+    and put each cluster of note references in number order ([2][1] reads as 1,2)."""
     out: list[m.Inline] = []
     for node in inlines:
         if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
             out[-1] = m.Text(out[-1].text + node.text)
+        elif isinstance(node, m.NoteRef) and out and isinstance(out[-1], m.NoteRef):
+            cluster = [node]
+            while out and isinstance(out[-1], m.NoteRef):
+                cluster.append(out.pop())
+            out.extend(sorted(set(cluster), key=lambda n: n.number))
         elif not (isinstance(node, m.Text) and node.text == ""):
             out.append(node)
     return out

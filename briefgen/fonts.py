@@ -1,0 +1,95 @@
+"""Find TrueType fonts (regular, bold, italic, bold italic) for the PDF writer.
+
+Fonts come from the theme (explicit TTF paths) or the system's font folders; none is shipped
+with briefgen. The default families cover Latin-extended and Cyrillic (Liberation, DejaVu, Arial,
+Noto), so names such as Tleuberdi or Тлеуберди set correctly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from briefgen.errors import FontError
+from briefgen.theme import FontFamily
+
+STYLES = ("regular", "bold", "italic", "bold_italic")
+
+# File names of the four styles of well-known families, in STYLES order.
+KNOWN_FAMILIES: dict[str, tuple[str, str, str, str]] = {
+    "liberation sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf", "LiberationSans-BoldItalic.ttf"),
+    "liberation serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf"),
+    "dejavu sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
+    "dejavu serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
+    "arial": ("arial.ttf", "arialbd.ttf", "ariali.ttf", "arialbi.ttf"),
+    "times new roman": ("times.ttf", "timesbd.ttf", "timesi.ttf", "timesbi.ttf"),
+    "noto sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"),
+    "noto serif": ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSerif-BoldItalic.ttf"),
+}
+FALLBACK_FAMILIES = ("liberation sans", "dejavu sans", "arial", "noto sans")
+
+
+@dataclass(frozen=True)
+class ResolvedFamily:
+    name: str
+    files: dict[str, Path]  # style -> TTF path
+
+
+def font_dirs() -> list[Path]:
+    home = Path.home()
+    dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local/share/fonts", home / ".fonts"]
+    if sys.platform == "darwin":
+        dirs += [Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts"), home / "Library/Fonts"]
+    if os.name == "nt":
+        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+    return [d for d in dirs if d.is_dir()]
+
+
+@lru_cache(maxsize=1)
+def _system_fonts() -> dict[str, Path]:
+    """Every .ttf under the system font folders, by lower-case file name (first found wins)."""
+    found: dict[str, Path] = {}
+    for root in font_dirs():
+        for dirpath, _dirs, files in os.walk(root):
+            for name in files:
+                if name.lower().endswith(".ttf"):
+                    found.setdefault(name.lower(), Path(dirpath) / name)
+    return found
+
+
+def _by_name(name: str) -> ResolvedFamily | None:
+    key = name.strip().lower()
+    stem = name.replace(" ", "")
+    candidates = KNOWN_FAMILIES.get(key) or tuple(f"{stem}-{s}.ttf" for s in ("Regular", "Bold", "Italic", "BoldItalic"))
+    fonts = _system_fonts()
+    paths = [fonts.get(c.lower()) for c in candidates]
+    if paths[0] is None:
+        return None
+    # a family without bold or italic files still works: reuse the regular face
+    files = {style: (p or paths[0]) for style, p in zip(STYLES, paths)}
+    return ResolvedFamily(name, files)
+
+
+def resolve(family: FontFamily, base_dir: str = "") -> ResolvedFamily:
+    """The theme's family (explicit files first, then by name), else the first fallback found."""
+    if family.regular:
+        files = {}
+        for style in STYLES:
+            given = getattr(family, style) or family.regular
+            path = Path(base_dir, given) if base_dir else Path(given)
+            if not path.is_file():
+                raise FontError(f"font file '{given}' ({style}) not found")
+            files[style] = path
+        return ResolvedFamily(family.name or Path(family.regular).stem, files)
+    for name in ([family.name] if family.name else []) + list(FALLBACK_FAMILIES):
+        found = _by_name(name)
+        if found:
+            return found
+    searched = ", ".join(str(d) for d in font_dirs()) or "no font folders exist"
+    raise FontError(
+        f"no usable TrueType font found (wanted '{family.name}', then {', '.join(FALLBACK_FAMILIES)}; "
+        f"searched {searched}). Install fonts-liberation2 or fonts-dejavu, or set font files in theme.toml"
+    )

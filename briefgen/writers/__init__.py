@@ -1,0 +1,14 @@
+"""Writers turn a Document into the bytes of one format. Each is imported only when used,
+so that reportlab and python-docx load only for the formats being built."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Callable
+
+FORMATS = {"pdf": "pdf", "docx": "docx", "md": "md", "html": "html"}
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "html": ".html"}
+
+
+def get_writer(fmt: str) -> Callable[..., bytes]:
+    return import_module(f"briefgen.writers.{FORMATS[fmt]}").write

@@ -1,0 +1,378 @@
+"""PDF writer (reportlab platypus): Document -> PDF bytes.
+
+Page furniture on every page: the protective marking centred at top and bottom, "Page N of M"
+and the footer text. Headings become bookmarks; tables repeat their header rows and never split
+a row; fonts are embedded TrueType subsets. Text is escaped for reportlab's paragraph markup
+here, once (`_esc`), so fact text can never become markup.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, ListFlowable, ListItem,
+    PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+)
+
+from briefgen import model as m
+from briefgen.errors import FontError
+from briefgen.fonts import ResolvedFamily, resolve
+from briefgen.theme import Theme
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+
+
+def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
+    body_family = _register(resolve(theme.body_font, theme.base_dir))
+    head_family = _register(resolve(theme.heading_font, theme.base_dir))
+    _check_glyphs(document, body_family, head_family)
+    styles = _styles(theme, body_family.name, head_family.name)
+    buf = io.BytesIO()
+    meta = document.meta
+    doc = _BriefDoc(
+        buf, theme=theme, meta=meta, body_font=body_family.name,
+        pagesize=PAGE_SIZES[theme.page_size],
+        leftMargin=theme.margins_mm.left * mm, rightMargin=theme.margins_mm.right * mm,
+        topMargin=theme.margins_mm.top * mm, bottomMargin=theme.margins_mm.bottom * mm,
+        title=meta.title, author=meta.author, subject=meta.subject, keywords=list(meta.keywords),
+        creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
+        invariant=1 if meta.reproducible else 0,
+    )
+    story = _Story(styles, theme, doc.width).blocks(document.blocks)
+    doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name))
+    return buf.getvalue()
+
+
+# --- fonts -------------------------------------------------------------------------
+
+
+_registered: dict[str, ResolvedFamily] = {}
+
+
+def _register(family: ResolvedFamily) -> ResolvedFamily:
+    """Register the four faces once per process under the family's name (TTFs are embedded as subsets)."""
+    if family.name in _registered:
+        return _registered[family.name]
+    names = {style: f"{family.name}-{style}" for style in family.files}
+    for style, path in family.files.items():
+        try:
+            pdfmetrics.registerFont(TTFont(names[style], str(path)))
+        except Exception as exc:  # reportlab raises TTFError and others for unusable files
+            raise FontError(f"cannot use font file {path}: {exc}") from None
+    pdfmetrics.registerFontFamily(family.name, normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bold_italic"])
+    _registered[family.name] = family
+    return family
+
+
+def _check_glyphs(document: m.Document, *families: ResolvedFamily) -> None:
+    """Refuse text the fonts cannot show rather than print empty boxes."""
+    covered = set()
+    for fam in families:
+        face = pdfmetrics.getFont(f"{fam.name}-regular").face
+        covered |= set(face.charToGlyph) if not covered else covered & set(face.charToGlyph)
+    missing: dict[str, int | None] = {}
+    for text, line in _texts(document):
+        for ch in text:
+            if ord(ch) not in covered and not ch.isspace() and ch not in missing and ord(ch) >= 0x20:
+                missing[ch] = line
+    if missing:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X}, rendered line {line})" for c, line in list(missing.items())[:8])
+        names = " / ".join(f.name for f in families)
+        raise FontError(f"the font {names} has no glyph for {shown}; choose a font that covers them in theme.toml")
+
+
+def _texts(document: m.Document):
+    yield document.meta.marking, None
+    yield document.meta.footer, None
+
+    def inl(nodes, line):
+        for n in nodes:
+            match n:
+                case m.Text(text=t):
+                    yield t, line
+                case m.Strong(children=c) | m.Emph(children=c) | m.Link(children=c):
+                    yield from inl(c, line)
+
+    def blocks(items):
+        for b in items:
+            line = getattr(b, "line", None)
+            match b:
+                case m.Heading(children=c) | m.Paragraph(children=c):
+                    yield from inl(c, line)
+                case m.BulletList(items=its) | m.OrderedList(items=its):
+                    for it in its:
+                        yield from blocks(it.blocks)
+                case m.Table():
+                    yield b.caption or "", line
+                    for row in b.header + b.rows:
+                        for cell in row:
+                            yield from inl(cell, line)
+                case m.Callout() | m.Quote():
+                    yield getattr(b, "title", ""), line
+                    yield from blocks(b.blocks)
+                case m.Notes(items=notes):
+                    for note in notes:
+                        yield from blocks(note.blocks)
+
+    yield from blocks(document.blocks)
+
+
+# --- styles ------------------------------------------------------------------------
+
+
+def _styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphStyle]:
+    size = theme.body_size
+    c = theme.colours
+    text = colors.HexColor(c.text)
+    base = ParagraphStyle("body", fontName=f"{body}-regular", fontSize=size, leading=size * 1.38,
+                          textColor=text, spaceAfter=size * 0.6, alignment=TA_LEFT)
+
+    def derive(name, **kw):
+        return ParagraphStyle(name, parent=base, **kw)
+
+    heading = colors.HexColor(c.heading)
+    return {
+        "body": base,
+        "h1": derive("h1", fontName=f"{head}-bold", fontSize=size * 1.35, leading=size * 1.7, textColor=heading,
+                     spaceBefore=size * 1.3, spaceAfter=size * 0.5, keepWithNext=1),
+        "h2": derive("h2", fontName=f"{head}-bold", fontSize=size * 1.1, leading=size * 1.45, textColor=heading,
+                     spaceBefore=size * 0.9, spaceAfter=size * 0.35, keepWithNext=1),
+        "h3": derive("h3", fontName=f"{head}-bold", fontSize=size, leading=size * 1.35, textColor=text,
+                     spaceBefore=size * 0.7, spaceAfter=size * 0.25, keepWithNext=1),
+        "title": derive("title", fontName=f"{head}-bold", fontSize=size * 2.0, leading=size * 2.4,
+                        textColor=heading, spaceAfter=size * 0.3),
+        "subtitle": derive("subtitle", fontName=f"{body}-italic", fontSize=size * 1.1, leading=size * 1.45,
+                           textColor=colors.HexColor(c.accent), spaceAfter=size * 0.8),
+        "letterhead": derive("letterhead", fontName=f"{head}-bold", fontSize=size * 0.95,
+                             textColor=colors.HexColor(c.accent), spaceAfter=size * 1.2),
+        "meta": derive("meta", fontSize=size * 0.85, leading=size * 1.2, textColor=colors.HexColor("#555555"),
+                       spaceAfter=size * 0.4),
+        "small": derive("small", fontSize=size * 0.85, leading=size * 1.2),
+        "code": derive("code", fontSize=size * 0.85, leading=size * 1.2),
+        "caption": derive("caption", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.2,
+                          textColor=heading, spaceBefore=size * 0.4, spaceAfter=size * 0.3, keepWithNext=1),
+        "cell": derive("cell", fontSize=size * 0.88, leading=size * 1.18, spaceAfter=0),
+        "cell_head": derive("cell_head", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.18,
+                            spaceAfter=0, textColor=heading),
+        "callout_title": derive("callout_title", fontName=f"{head}-bold", fontSize=size * 1.05, textColor=heading,
+                                spaceAfter=size * 0.3),
+        "note": derive("note", fontSize=size * 0.85, leading=size * 1.2, leftIndent=size * 1.6,
+                       firstLineIndent=-size * 1.6, spaceAfter=size * 0.25),
+        "quote": derive("quote", leftIndent=size * 1.5, fontName=f"{body}-italic"),
+    }
+
+
+# --- the story ---------------------------------------------------------------------
+
+
+def _esc(text: str) -> str:
+    """Text -> reportlab paragraph markup: the one place fact text is made safe."""
+    return escape(text)
+
+
+def _inline(nodes: tuple[m.Inline, ...]) -> str:
+    out: list[str] = []
+    prev_note = False
+    for node in nodes:
+        match node:
+            case m.Text(text=t):
+                out.append(_esc(t))
+            case m.Strong(children=c):
+                out.append(f"<b>{_inline(c)}</b>")
+            case m.Emph(children=c):
+                out.append(f"<i>{_inline(c)}</i>")
+            case m.Link(href=href, children=c):
+                out.append(f'<link href="{escape(href, {chr(34): "&quot;"})}" color="#2E5C8A">{_inline(c)}</link>')
+            case m.NoteRef(number=n):
+                out.append(f"<super>{',' if prev_note else ''}{n}</super>")
+            case m.LineBreak():
+                out.append("<br/>")
+        prev_note = isinstance(node, m.NoteRef)
+    return "".join(out)
+
+
+class _Heading(Paragraph):
+    """A heading paragraph that knows its outline level (for bookmarks)."""
+
+    def __init__(self, text, style, level, key, plain):
+        super().__init__(text, style)
+        self.outline = (level, key, plain)
+
+
+class _Story:
+    def __init__(self, styles, theme: Theme, width: float):
+        self.s = styles
+        self.theme = theme
+        self.width = width
+        self.headings = 0
+
+    def blocks(self, blocks) -> list[Flowable]:
+        out: list[Flowable] = []
+        for b in blocks:
+            out.extend(self.block(b))
+        return out
+
+    def block(self, b: m.Block) -> list[Flowable]:
+        s = self.s
+        match b:
+            case m.Heading(level=level, children=c):
+                self.headings += 1
+                style = s.get(b.style or "", None) or s[f"h{min(level, 3)}"]
+                flow: list[Flowable] = [CondPageBreak(60)] if level == 1 else []
+                return flow + [_Heading(_inline(c), style, level, f"h{self.headings}", m.plain_text(c))]
+            case m.Paragraph(children=c, style=style):
+                return [Paragraph(_inline(c), s.get(style or "body", s["body"]))]
+            case m.BulletList(items=items):
+                return [self.list(items, "bullet")]
+            case m.OrderedList(items=items, start=start):
+                return [self.list(items, "1", start)]
+            case m.Table():
+                return self.table(b)
+            case m.Callout(title=title, blocks=inner):
+                return [self.callout(title, inner)]
+            case m.Quote(blocks=inner):
+                return [Paragraph(_inline(p.children), s["quote"]) if isinstance(p, m.Paragraph) else p
+                        for p in inner for p in ([p] if isinstance(p, m.Paragraph) else self.block(p))]
+            case m.Rule():
+                return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colours.rule),
+                                   spaceBefore=4, spaceAfter=6)]
+            case m.PageBreak():
+                return [PageBreak()]
+            case m.Notes(items=notes):
+                return [self.note(n) for n in notes]
+        return []
+
+    def list(self, items, kind: str, start: int = 1) -> ListFlowable:
+        size = self.theme.body_size
+        flows = [ListItem(self.blocks(it.blocks) or [Spacer(0, 0)]) for it in items]
+        options = dict(bulletFontName=self.s["body"].fontName, bulletFontSize=size, leftIndent=size * 1.4,
+                       bulletColor=colors.HexColor(self.theme.colours.accent), spaceAfter=size * 0.3)
+        if kind == "bullet":
+            return ListFlowable(flows, bulletType="bullet", start="•", **options)
+        return ListFlowable(flows, bulletType="1", start=start, bulletFormat="%s.", **options)
+
+    def table(self, t: m.Table) -> list[Flowable]:
+        s = self.s
+        ncols = max((len(r) for r in t.header + t.rows), default=0)
+        if ncols == 0:
+            return []
+        aligns = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+        def cell(content, col, head):
+            base = s["cell_head" if head else "cell"]
+            align = t.align[col] if col < len(t.align) else None
+            style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=aligns.get(align or "", TA_LEFT))
+            return Paragraph(_inline(content), style)
+
+        rows = [[cell(r[i] if i < len(r) else (), i, True) for i in range(ncols)] for r in t.header]
+        rows += [[cell(r[i] if i < len(r) else (), i, False) for i in range(ncols)] for r in t.rows]
+        weights = t.widths if t.widths and len(t.widths) == ncols else (1.0,) * ncols
+        widths = [self.width * w / sum(weights) for w in weights]
+        c = self.theme.colours
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(c.rule)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+        nhead = len(t.header)
+        if nhead:
+            style += [("BACKGROUND", (0, 0), (-1, nhead - 1), colors.HexColor(c.table_header)),
+                      ("LINEBELOW", (0, nhead - 1), (-1, nhead - 1), 0.9, colors.HexColor(c.heading))]
+        for i in range(nhead + 1, len(rows), 2):
+            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor(c.table_stripe)))
+        table = Table(rows, colWidths=widths, repeatRows=nhead, style=TableStyle(style), hAlign="LEFT",
+                      spaceBefore=2, spaceAfter=self.theme.body_size * 0.9)
+        out: list[Flowable] = []
+        if t.caption:
+            out.append(Paragraph(_esc(t.caption), s["caption"]))
+        out.append(table)  # the caption keeps with the table; long tables split between rows
+        return out
+
+    def callout(self, title: str, inner) -> Flowable:
+        content = ([Paragraph(_esc(title), self.s["callout_title"])] if title else []) + self.blocks(inner)
+        c = self.theme.colours
+        box = Table([[content]], colWidths=[self.width], style=TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.callout)),
+            ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(c.accent)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]), spaceBefore=4, spaceAfter=self.theme.body_size)
+        return box
+
+    def note(self, note: m.Note) -> Flowable:
+        parts = [_inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
+        return Paragraph(f"{note.number}.&nbsp;&nbsp;" + " ".join(parts), self.s["note"])
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+class _BriefDoc(BaseDocTemplate):
+    def __init__(self, buf, theme: Theme, meta: m.Meta, body_font: str, **kw):
+        super().__init__(buf, **kw)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def afterFlowable(self, flowable):
+        """Headings become PDF bookmarks (outline), nested by level."""
+        outline = getattr(flowable, "outline", None)
+        if outline:
+            level, key, text = outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=level - 1, closed=False)
+
+
+def _canvas_maker(meta: m.Meta, theme: Theme, font: str):
+    """A canvas that holds pages back until the end so each can say "Page N of M"."""
+
+    class _Canvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int):
+            width, height = self._pagesize
+            top = height - theme.margins_mm.top * mm / 2
+            bottom = theme.margins_mm.bottom * mm / 2 - 3
+            self.saveState()
+            if meta.marking:
+                self.setFillColor(colors.HexColor(theme.colours.marking))
+                self.setFont(f"{font}-bold", 10)
+                self.drawCentredString(width / 2, top, meta.marking)
+                self.drawCentredString(width / 2, bottom, meta.marking)
+            self.setFillColor(colors.HexColor("#555555"))
+            self.setFont(f"{font}-regular", 8)
+            self.drawRightString(width - theme.margins_mm.right * mm, bottom, f"Page {self._pageNumber} of {total}")
+            if meta.footer:
+                self.drawString(theme.margins_mm.left * mm, bottom, meta.footer)
+            self.setStrokeColor(colors.HexColor(theme.colours.rule))
+            self.setLineWidth(0.4)
+            self.line(theme.margins_mm.left * mm, bottom + 10, width - theme.margins_mm.right * mm, bottom + 10)
+            self.restoreState()
+
+    return _Canvas
