@@ -52,7 +52,7 @@ def check(workspace: WorkspaceOpt = Path(".")) -> None:
 
     fb = load_factbase(workspace)
     n_records, n_sources, n_quotes = fb.record_count, len(fb.sources), fb.quotes_verified
-    typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s), {n_sources} sources, "
+    typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s), {n_sources} source(s), "
                f"{n_quotes} quotes verified")
 
 

@@ -28,5 +28,17 @@ class Document:
         self.folded = fold(text)
 
     def contains(self, quote: str) -> bool:
+        """True when the quote occurs without cutting a word or number short at either end."""
         needle = fold(quote)
-        return bool(needle) and needle in self.folded
+        if not needle:
+            return False
+        hay = self.folded
+        start = hay.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            cut_before = needle[0].isalnum() and start > 0 and hay[start - 1].isalnum()
+            cut_after = needle[-1].isalnum() and end < len(hay) and hay[end].isalnum()
+            if not (cut_before or cut_after):
+                return True
+            start = hay.find(needle, start + 1)
+        return False

@@ -20,6 +20,8 @@ def _check_partial_date(value: str) -> str:
     if not m:
         raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"invalid date '{value}': no month {month}")
     try:
         date(year, month or 1, day or 1)
     except ValueError:

@@ -57,20 +57,41 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDoc | None, list[Probl
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        if "\t" in text and "tab" in str(what).lower() or "found character '\\t'" in str(what):
-            what = "tab character: YAML indentation must use spaces"
-        return None, [Problem(Location(display_path, line), f"YAML syntax error: {what}")]
+        return None, [Problem(Location(display_path, _error_line(exc, text)), f"YAML syntax error: {_error_text(exc, text)}")]
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(Location(display_path, line), f"control character U+{ord(char):04X} is not allowed in YAML")]
     except yaml.YAMLError as exc:
         return None, [Problem(Location(display_path), f"YAML error: {exc}")]
+    if node is None:
+        return YamlDoc(display_path, None, {(): 1}), []
     doc = YamlDoc(display_path, None)
     problems: list[Problem] = []
     if node is not None:
         doc.value = _build(node, (), doc, problems)
         doc.lines[()] = node.start_mark.line + 1
     return doc, problems
+
+
+def _error_line(exc: yaml.MarkedYAMLError, text: str) -> int | None:
+    """The line to blame: where the problem is, unless that is the end of the file (an unclosed
+    bracket or quote), then where the unfinished construct began."""
+    problem, context = exc.problem_mark, exc.context_mark
+    last_line = len(text.rstrip("\n").split("\n")) - 1
+    if problem is not None and (problem.line <= last_line or context is None):
+        return min(problem.line, last_line) + 1
+    return context.line + 1 if context is not None else None
+
+
+def _error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
+    mark = exc.problem_mark
+    if mark is not None:
+        lines = text.split("\n")
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: len(line) - len(line.lstrip())] or line[mark.column : mark.column + 1] == "\t":
+            return "tab character: YAML indentation must use spaces"
+    return exc.problem or exc.context or "invalid YAML"
 
 
 def load_yaml(path: Path, display_path: str) -> tuple[YamlDoc | None, list[Problem]]:

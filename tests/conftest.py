@@ -1,0 +1,66 @@
+"""Shared test helpers: workspaces to run briefgen on, and the console entry with its output.
+
+`tests/cases/valid-minimal/` is a complete, valid workspace. Every other folder in
+`tests/cases/` holds only the files its scenario changes; `case_workspace` copies
+valid-minimal to a temporary folder and lays the scenario's files over it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+BASE_CASE = "valid-minimal"
+
+
+def scenario_names() -> list[str]:
+    return sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+@pytest.fixture
+def case_workspace(tmp_path):
+    """`case_workspace(name)`: a temporary copy of valid-minimal with scenario `name` laid over it."""
+
+    def make(name: str) -> Path:
+        scenario = CASES / name
+        assert scenario.is_dir(), f"no scenario folder {scenario}"
+        workspace = tmp_path / name
+        shutil.copytree(CASES / BASE_CASE, workspace)
+        shutil.copytree(scenario, workspace, dirs_exist_ok=True)
+        return workspace
+
+    return make
+
+
+@pytest.fixture
+def repo_workspace(tmp_path) -> Path:
+    """A temporary copy of the shipped workspace (the repository root's fact base), safe to edit."""
+    workspace = tmp_path / "repo"
+    workspace.mkdir()
+    for name in ("data", "seeds"):
+        shutil.copytree(REPO_ROOT / name, workspace / name)
+    if (REPO_ROOT / "briefgen.toml").exists():
+        shutil.copy(REPO_ROOT / "briefgen.toml", workspace / "briefgen.toml")
+    return workspace
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """`run_cli(*args)` -> (exit code, stdout, stderr) of the console entry `briefgen.cli.main`."""
+    from briefgen.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()  # drop anything printed before
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,0 +1,259 @@
+"""`briefgen check` as a user sees it: the console entry's exit code and its `error: path:line: message` lines."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from briefgen import __version__
+from briefgen.cli import main
+from briefgen.errors import InvalidInput
+from conftest import BASE_CASE, CASES, REPO_ROOT, scenario_names
+
+BRIEF = "data/briefs/pk-kz.yaml"
+SOURCES = "data/sources.yaml"
+COUNTRIES = "data/countries.yaml"
+
+# scenario -> every problem it must report, in the order reported: (file, line, key phrases of the message)
+EXPECTED: dict[str, list[tuple[str, int, list[str]]]] = {
+    "yaml-syntax-error": [(BRIEF, 14, ["YAML syntax error", "mapping values are not allowed"])],
+    "duplicate-key": [
+        (BRIEF, 4, ["duplicate key 'title'", "first defined on line 2"]),
+        (BRIEF, 25, ["duplicate key 'date'", "first defined on line 23"]),
+    ],
+    "tab-indentation": [(BRIEF, 15, ["YAML syntax error", "tab character", "spaces"])],
+    "unknown-key": [
+        (BRIEF, 13, ["missing required key 'text'", "summary[1]"]),
+        (BRIEF, 14, ["unknown key 'txt'", "summary[1]"]),
+    ],
+    "missing-key": [(BRIEF, 16, ["missing required key 'quote'", "summary[1].sources[0]"])],
+    "wrong-type": [(BRIEF, 4, ["countries", "valid list"])],
+    "unknown-source-id": [(BRIEF, 16, ["unknown source id 'notes'", SOURCES])],
+    "invented-quote": [(BRIEF, 17, ["quote not found", "'note'", "seeds/note.txt", "The two countries have close ties."])],
+    "invalid-date": [
+        (BRIEF, 8, ["summary[0].date", "invalid date '2022-13-01'"]),
+        (BRIEF, 22, ["diplomacy.meetings[0].date", "invalid date '2022-02-30'", "no such day"]),
+    ],
+    "duplicate-record-id": [(BRIEF, 13, ["duplicate record id 'relations'", "first on line 7"])],
+    "unknown-country": [(BRIEF, 27, ["unknown country code 'KG'", COUNTRIES])],
+    "missing-source-file": [(SOURCES, 6, ["source file 'seeds/notes.txt'", "not found"])],
+    "source-not-utf8": [(SOURCES, 6, ["source file 'seeds/note.txt'", "not valid UTF-8", "line 2 of that file"])],
+    # Problems in two files, all at once, sorted by file and then by line as a number (4 before 17).
+    "several-problems": [
+        (BRIEF, 4, ["unknown country code 'UZ'"]),
+        (BRIEF, 17, ["quote not found", "The two countries have close ties."]),
+        (COUNTRIES, 10, ["duplicate country 'PK'"]),
+    ],
+}
+
+VALID_MINIMAL_OK = "ok: 3 records in 1 brief(s), 1 source(s), 3 quotes verified\n"
+SHIPPED_OK = "ok: 57 records in 1 brief(s), 2 source(s), 76 quotes verified\n"
+
+
+def assert_reports(code: int, out: str, err: str, expected: list[tuple[str, int, list[str]]]) -> None:
+    """Exit 1, nothing on stdout, exactly the expected located error lines (and the count when several)."""
+    assert "Traceback" not in out + err
+    assert code == 1, err
+    assert out == ""
+    lines = err.splitlines()
+    wanted = len(expected) + (1 if len(expected) > 1 else 0)
+    assert len(lines) == wanted, err
+    for line, (path, number, phrases) in zip(lines, expected):
+        prefix = f"error: {path}:{number}: "
+        assert line.startswith(prefix), f"{line!r} should start with {prefix!r}"
+        for phrase in phrases:
+            assert phrase in line[len(prefix):], f"{phrase!r} not in {line!r}"
+    if len(expected) > 1:
+        assert lines[-1] == f"{len(expected)} problems found"
+
+
+def test_every_scenario_folder_has_expectations():
+    assert set(scenario_names()) == set(EXPECTED) | {BASE_CASE}
+
+
+def test_valid_minimal_passes(case_workspace, run_cli):
+    code, out, err = run_cli("check", "--workspace", str(case_workspace(BASE_CASE)))
+    assert (code, out, err) == (0, VALID_MINIMAL_OK, "")
+
+
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_scenario_reports_located_errors(scenario, case_workspace, run_cli):
+    code, out, err = run_cli("check", "--workspace", str(case_workspace(scenario)))
+    assert_reports(code, out, err, EXPECTED[scenario])
+
+
+def test_several_problems_sorted_by_file_then_line(case_workspace, run_cli):
+    _, _, err = run_cli("check", "-w", str(case_workspace("several-problems")))
+    located = [re.match(r"error: ([^:]+):(\d+): ", line) for line in err.splitlines()[:-1]]
+    keys = [(m.group(1), int(m.group(2))) for m in located]
+    assert keys == sorted(keys)
+    assert {path for path, _ in keys} == {BRIEF, COUNTRIES}
+
+
+def test_source_not_utf8_fixture_is_latin1_bytes():
+    """Guard: the committed fixture must stay Latin-1 (an editor or git filter re-encoding it would void the test)."""
+    raw = (CASES / "source-not-utf8" / "seeds" / "note.txt").read_bytes()
+    assert b"caf\xe9" in raw
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+
+
+def test_missing_workspace_files_are_located(tmp_path, run_cli):
+    code, out, err = run_cli("check", "--workspace", str(tmp_path / "empty"))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.splitlines() == [
+        "error: data/briefs: no brief found: add a data/briefs/<name>.yaml file",
+        "error: data/countries.yaml: file not found",
+        "error: data/sources.yaml: file not found",
+        "3 problems found",
+    ]
+
+
+# --- --debug ----------------------------------------------------------------------------
+
+
+def test_debug_lets_the_exception_propagate(case_workspace):
+    with pytest.raises(InvalidInput) as info:
+        main(["--debug", "check", "--workspace", str(case_workspace("invented-quote"))])
+    assert [str(p.location) for p in info.value.problems] == [f"{BRIEF}:17"]
+
+
+def test_debug_shows_a_traceback_and_default_does_not(case_workspace):
+    workspace = str(case_workspace("invented-quote"))
+    plain = subprocess.run([sys.executable, "-m", "briefgen", "check", "-w", workspace],
+                           capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 1
+    assert "Traceback" not in plain.stderr
+    assert plain.stderr.startswith(f"error: {BRIEF}:17: quote not found")
+
+    debug = subprocess.run([sys.executable, "-m", "briefgen", "--debug", "check", "-w", workspace],
+                           capture_output=True, text=True, timeout=120)
+    assert debug.returncode == 1
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert "InvalidInput" in debug.stderr
+
+
+# --- the shipped fact base ----------------------------------------------------------------
+
+
+def test_shipped_factbase_passes(run_cli):
+    assert run_cli("check", "--workspace", str(REPO_ROOT)) == (0, SHIPPED_OK, "")
+
+
+def test_check_defaults_to_the_current_folder(run_cli, monkeypatch):
+    monkeypatch.chdir(REPO_ROOT)
+    assert run_cli("check") == (0, SHIPPED_OK, "")
+
+
+REPO_BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
+_QUOTE_LINE = re.compile(r'^(?P<indent>\s*)quote: "(?P<quote>.*)"\s*$')
+
+
+def _repo_quote_lines() -> list[int]:
+    lines = (REPO_ROOT / REPO_BRIEF).read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, 1) if _QUOTE_LINE.match(line)]
+
+
+def _edit_line(path, number: int, edit) -> tuple[str, str]:
+    """Apply `edit` to line `number` of `path`; return (old line, new line)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    old = lines[number - 1]
+    lines[number - 1] = edit(old)
+    assert lines[number - 1] != old
+    path.write_text("".join(lines), encoding="utf-8")
+    return old, lines[number - 1]
+
+
+def _cited_source(path, quote_line: int) -> str:
+    previous = path.read_text(encoding="utf-8").splitlines()[quote_line - 2]
+    m = re.match(r"^\s*-\s*source:\s*(\S+)\s*$", previous)
+    assert m, f"line {quote_line - 1} of {path} should be the citation's source"
+    return m.group(1)
+
+
+def test_repo_quotes_are_all_single_line():
+    """The parametrised test below edits quotes line by line: it must see every quote."""
+    text = (REPO_ROOT / REPO_BRIEF).read_text(encoding="utf-8")
+    assert len(_repo_quote_lines()) == text.count("quote:") == 76
+
+
+@pytest.mark.parametrize("line", _repo_quote_lines())
+def test_changing_one_word_of_any_quote_fails_at_that_line(line, repo_workspace, run_cli):
+    path = repo_workspace / REPO_BRIEF
+
+    def swap_middle_word(text: str) -> str:
+        m = _QUOTE_LINE.match(text)
+        words = list(re.finditer(r"[A-Za-z]{3,}", m.group("quote")))
+        w = words[len(words) // 2]
+        start = m.start("quote")
+        return text[: start + w.start()] + "zzyzx" + text[start + w.end():]
+
+    _, new = _edit_line(path, line, swap_middle_word)
+    source = _cited_source(path, line)
+    code, out, err = run_cli("check", "--workspace", str(repo_workspace))
+    shown = '"' + _QUOTE_LINE.match(new).group("quote")[:30]  # the message shows the quote's start
+    assert_reports(code, out, err, [(REPO_BRIEF, line, [f"quote not found in source '{source}'", shown])])
+
+
+def test_british_spelling_in_a_quote_is_caught(repo_workspace, run_cli):
+    """A realistic one-word change: the source says 'recognize', an editor 'corrects' it to 'recognise'."""
+    path = repo_workspace / REPO_BRIEF
+    line = next(n for n in _repo_quote_lines()
+                if "first few countries to recognize" in path.read_text(encoding="utf-8").splitlines()[n - 1])
+    _edit_line(path, line, lambda text: text.replace("recognize", "recognise"))
+    code, out, err = run_cli("check", "--workspace", str(repo_workspace))
+    assert_reports(code, out, err, [(REPO_BRIEF, line, ["quote not found in source 'pk-kz-relations-article'",
+                                                       "recognise"])])
+
+
+# Broken YAML appended to the end of a data file must be reported in that file, on the appended line.
+_BROKEN_SNIPPETS = {
+    "colon-in-plain-value": ("oops: a: b\n", ["mapping values are not allowed"]),
+    "sequence-after-mapping": ("- item\n", ["did not find expected key"]),
+    "tab-indented-key": ("\tcode: UZ\n", ["tab character"]),
+    "unclosed-flow-sequence": ("  - [unclosed\n", []),
+    "unclosed-quote": ('  - name: "unclosed\n', []),
+    "bare-word": ("oops\n", []),
+}
+def _append_cases():
+    for rel in (COUNTRIES, SOURCES, REPO_BRIEF):
+        for name, (snippet, phrases) in _BROKEN_SNIPPETS.items():
+            yield pytest.param(rel, snippet, phrases, id=f"{rel.rsplit('/', 1)[-1]}-{name}")
+
+
+@pytest.mark.parametrize("rel, snippet, phrases", list(_append_cases()))
+def test_appending_broken_yaml_names_file_and_line(rel, snippet, phrases, repo_workspace, run_cli):
+    path = repo_workspace / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    appended_line = text.count("\n") + 1
+    path.write_text(text + snippet, encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(repo_workspace))
+    assert_reports(code, out, err, [(rel, appended_line, ["YAML syntax error", *phrases])])
+
+
+def test_raw_control_character_in_a_data_file_is_one_located_line(case_workspace, run_cli):
+    workspace = case_workspace(BASE_CASE)
+    path = workspace / BRIEF
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[13] == "    text: The two countries have friendly ties.\n"
+    lines[13] = "    text: The two countries have\x07 friendly ties.\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(workspace))
+    assert_reports(code, out, err, [(BRIEF, 14, ["control character"])])
+
+
+# --- version ------------------------------------------------------------------------------
+
+
+def test_python_m_briefgen_version():
+    from importlib.metadata import version
+
+    result = subprocess.run([sys.executable, "-m", "briefgen", "--version"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"briefgen {__version__}\n"
+    assert version("briefgen") == __version__
