@@ -281,6 +281,7 @@ class _Story:
         widths = [self.width * w / sum(weights) for w in weights]
         c = self.theme.colours
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),  # else Table selects an unembedded Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(c.rule)),
             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
@@ -304,6 +305,7 @@ class _Story:
         content = ([Paragraph(_esc(title), self.s["callout_title"])] if title else []) + self.blocks(inner)
         c = self.theme.colours
         box = Table([[content]], colWidths=[self.width], style=TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), self.s["body"].fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.callout)),
             ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(c.accent)),
             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
@@ -340,6 +342,8 @@ def _canvas_maker(meta: m.Meta, theme: Theme, font: str):
 
     class _Canvas(rl_canvas.Canvas):
         def __init__(self, *args, **kw):
+            # the initial font is listed on every page: make it ours, not an unembedded Helvetica
+            kw["initialFontName"] = f"{font}-regular"
             super().__init__(*args, **kw)
             self._pages: list[dict] = []
 

@@ -1,0 +1,190 @@
+"""End-to-end: `briefgen build --format pdf` on the shipped workspace, read back with pypdf."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.factbase import iter_records, load_factbase
+from briefgen.quotes import fold
+
+from conftest import REPO_ROOT
+
+AS_OF = "2026-11-26"
+STEM = f"pakistan-kazakhstan-brief-{AS_OF}"
+
+
+def norm(text: str) -> str:
+    return fold(text).replace("\u00ad", "")
+
+
+@pytest.fixture(scope="module")
+def shipped_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    from briefgen.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--format", "pdf", "--as-of", AS_OF, "--marking", "OFFICIAL-SENSITIVE",
+              "--out", str(out), "--workspace", str(REPO_ROOT)])
+        raise SystemExit(0)
+    assert exc.value.code in (0, None)
+    return out / f"{STEM}.pdf"
+
+
+@pytest.fixture(scope="module")
+def reader(shipped_pdf):
+    return PdfReader(shipped_pdf)
+
+
+def page_texts(reader):
+    return [norm(p.extract_text()) for p in reader.pages]
+
+
+def test_file_name_carries_brief_and_as_of_date(shipped_pdf):
+    assert shipped_pdf.is_file()
+    assert shipped_pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_every_record_text_is_in_the_pdf(reader):
+    text = " ".join(page_texts(reader))
+    fb = load_factbase(REPO_ROOT)
+    missing = [r.id for brief in fb.briefs.values() for _, r in iter_records(brief) if norm(r.text) not in text]
+    assert missing == []
+
+
+def test_brief_is_two_to_five_a4_pages(reader):
+    assert 2 <= len(reader.pages) <= 5
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)
+
+
+def test_marking_and_page_n_of_m_on_every_page(reader):
+    texts = page_texts(reader)
+    total = len(texts)
+    for n, text in enumerate(texts, 1):
+        assert text.count("OFFICIAL-SENSITIVE") == 2, f"page {n}"
+        assert f"Page {n} of {total}" in text
+
+
+def test_metadata(reader):
+    meta = reader.metadata
+    assert meta.title == "Pakistan–Kazakhstan: bilateral brief"
+    assert meta.author == "Central Asia Desk"
+    assert "Kazakhstan" in meta.subject
+    assert "Pakistan" in meta["/Keywords"] and "OFFICIAL-SENSITIVE" in meta["/Keywords"]
+
+
+def test_bookmarks_for_sections(reader):
+    titles = [item["/Title"] for item in reader.outline if not isinstance(item, list)]
+    assert titles[:3] == ["Summary", "Diplomatic relations", "Multilateral cooperation and mutual support"]
+    assert "Chronology" in titles and "Source notes" in titles
+
+
+def test_fonts_are_embedded_truetype(reader):
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert descriptor is not None and "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
+            fonts.add(str(font["/BaseFont"]))
+    assert any("Bold" in f or "bold" in f for f in fonts)
+
+
+def test_data_currency_line_and_source_notes(reader):
+    text = " ".join(page_texts(reader))
+    assert "Sources current to 30 July 2022" in text
+    assert "Source notes" in text and "seeds/tdi-tashkent-fm-meeting-2022-07-30.txt" in text
+
+
+def test_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
+    from briefgen.build import BuildRequest, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    first = build(BuildRequest(workspace=REPO_ROOT, formats=("pdf",), out=tmp_path / "a"))[0].read_bytes()
+    second = build(BuildRequest(workspace=REPO_ROOT, formats=("pdf",), out=tmp_path / "b"))[0].read_bytes()
+    assert first == second
+
+
+def test_cyrillic_and_latin_extended_names_are_set(repo_workspace, tmp_path):
+    brief = repo_workspace / "data/briefs/pakistan-kazakhstan.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace("name: Mukhtar Tleuberdi", "name: Мұхтар Тілеуберді (Şçğıžő)"), encoding="utf-8")
+    from briefgen.build import BuildRequest, build
+
+    pdf = build(BuildRequest(workspace=repo_workspace, formats=("pdf",), out=tmp_path))[0]
+    assert "Мұхтар Тілеуберді (Şçğıžő)" in " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_missing_glyph_is_a_clear_error_and_writes_nothing(repo_workspace, tmp_path, run_cli):
+    brief = repo_workspace / "data/briefs/pakistan-kazakhstan.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace("name: Mukhtar Tleuberdi", "name: Mukhtar 𓀀 Tleuberdi"), encoding="utf-8")
+    code, out, err = run_cli("build", "--workspace", str(repo_workspace), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "no glyph for '𓀀' (U+13000" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_hostile_fact_text_comes_out_literally(repo_workspace, tmp_path):
+    hostile = "Markup <b>bold</b> & {{ brief.id }} *stars* _under_ [link](http://x) \\ # not a heading | pipe"
+    brief = repo_workspace / "data/briefs/pakistan-kazakhstan.yaml"
+    text = brief.read_text(encoding="utf-8")
+    marker = 'text: "The Pakistani population in Kazakhstan is small."'
+    assert marker in text
+    brief.write_text(text.replace(marker, f"text: {hostile!r}".replace("\\\\", "\\")), encoding="utf-8")
+    from briefgen.build import BuildRequest, build
+
+    pdf = build(BuildRequest(workspace=repo_workspace, formats=("pdf",), out=tmp_path))[0]
+    assert norm(hostile) in norm(" ".join(p.extract_text() for p in PdfReader(pdf).pages))
+
+
+def test_failed_build_keeps_earlier_output_and_leaves_no_temp_files(repo_workspace, tmp_path, run_cli):
+    out = tmp_path / "o"
+    assert run_cli("build", "--workspace", str(repo_workspace), "--out", str(out), "--as-of", AS_OF)[0] == 0
+    good = (out / f"{STEM}.pdf").read_bytes()
+    brief = repo_workspace / "data/briefs/pakistan-kazakhstan.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("quote: \"Subsequently, in 1992",
+                                                               "quote: \"Subsequently, in 1993"), encoding="utf-8")
+    code, _, err = run_cli("build", "--workspace", str(repo_workspace), "--out", str(out), "--as-of", AS_OF)
+    assert code == 1 and "quote not found" in err
+    assert (out / f"{STEM}.pdf").read_bytes() == good
+    assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.pdf"]
+
+
+def test_build_prints_each_path(repo_workspace, tmp_path, run_cli):
+    code, out, err = run_cli("build", "--workspace", str(repo_workspace), "--out", str(tmp_path), "--as-of", AS_OF)
+    assert code == 0, err
+    assert out.splitlines() == [str(tmp_path / f"{STEM}.pdf")]
+
+
+def test_list_shows_the_brief(run_cli):
+    code, out, _ = run_cli("list", "--workspace", str(REPO_ROOT))
+    assert code == 0 and out.startswith("pakistan-kazakhstan\tPakistan–Kazakhstan: bilateral brief")
+
+
+def test_unknown_brief_and_bad_as_of_are_refused(run_cli, tmp_path):
+    code, _, err = run_cli("build", "nope", "--workspace", str(REPO_ROOT), "--out", str(tmp_path))
+    assert code == 1 and "no brief 'nope'" in err
+    code, _, err = run_cli("build", "--as-of", "26/11/2026", "--workspace", str(REPO_ROOT), "--out", str(tmp_path))
+    assert code == 2 and "YYYY-MM-DD" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check"]])
+def test_start_up_does_not_import_writer_libraries(args):
+    code = (
+        "import sys; from briefgen.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('reportlab', 'docx', 'babel', 'jinja2', 'pydantic' if '--help' in sys.argv else 'reportlab') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
