@@ -1,0 +1,554 @@
+"""DOCX writer: a `Document` to .docx bytes with python-docx.
+
+Content is tagged with real Word styles (Heading 1, List Bullet, Caption, ...) so a reader can
+restyle the brief in Word. Without a reference.docx the theme formats those styles; with one,
+its styles are used untouched and the theme only formats styles the reference lacks.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Inches, Mm, Pt, RGBColor
+from docx.text.run import Run
+
+from briefgen.model import (
+    Block, BulletList, Callout, Document, Emph, Heading, Inline, LineBreak, Link, Meta, Notes,
+    NoteRef, OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
+)
+from briefgen.theme import Theme
+
+PARAGRAPH, CHARACTER, TABLE = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
+
+# Template paragraph styles ({.letterhead} in Markdown) -> Word style names; others fall back to Normal.
+PARAGRAPH_STYLES = {"title": "Title", "subtitle": "Subtitle", "letterhead": "Letterhead",
+                    "meta": "Brief Meta", "small": "Brief Small"}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Inches(8.5), Inches(11))}
+CALLOUT_PAD, CELL_PAD = 140, 108  # twips of padding inside the key-facts box and (Word's default) table cells
+
+# Schema child order of the property elements this module adds to directly; Word reports a
+# document as corrupt when these are out of order.
+_SEQUENCES = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr"
+           " shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN"
+           " bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc"
+           " textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof"
+           " snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd"
+           " fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc"
+             " tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription",
+    "trPr": "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
+    "style": "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed qFormat"
+             " locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr",
+    "styles": "docDefaults latentStyles style",
+    "docDefaults": "rPrDefault pPrDefault",
+    "rPrDefault": "rPr",
+}
+_ORDER = {qn(f"w:{parent}"): [qn(f"w:{tag}") for tag in tags.split()] for parent, tags in _SEQUENCES.items()}
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Text is data: keep it literal, but replace what XML 1.0 cannot carry with U+FFFD."""
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _el(tag: str, **attrs: Any):
+    el = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), str(value))
+    return el
+
+
+def _put(parent, child):
+    """Insert `child` into `parent` in schema order, replacing an element with the same tag."""
+    order = _ORDER[parent.tag]
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    later = order[order.index(child.tag) + 1:]
+    for i, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(i, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _sub(parent, tag: str):
+    """The child `tag` of `parent`, added in schema order if missing."""
+    found = parent.find(qn(tag))
+    return found if found is not None else _put(parent, OxmlElement(tag))
+
+
+def _borders(tag: str, colour: str, size: int, sides=("top", "left", "bottom", "right", "insideH", "insideV")):
+    box = OxmlElement(tag)
+    for side in sides:
+        box.append(_el(f"w:{side}", val="single", sz=size, space=0, color=colour.lstrip("#")))
+    return box
+
+
+def _shade(cell, colour: str) -> None:
+    _put(cell._tc.get_or_add_tcPr(), _el("w:shd", val="clear", color="auto", fill=colour.lstrip("#")))
+
+
+def _set_fonts(rpr, name: str) -> None:
+    """Name the font for every script and drop theme-font attributes, which Word prefers over names."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), name)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+
+
+def _field(paragraph, code: str) -> None:
+    """A complex field (PAGE, NUMPAGES): Word and LibreOffice compute it; "1" shows until they do."""
+    def run_with(el):
+        paragraph.add_run()._r.append(el)
+    run_with(_el("w:fldChar", fldCharType="begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {code} "
+    run_with(instr)
+    run_with(_el("w:fldChar", fldCharType="separate"))
+    paragraph.add_run("1")
+    run_with(_el("w:fldChar", fldCharType="end"))
+
+
+def _bookmark_name(anchor: str) -> str:
+    """Word bookmark names: letters, digits and _, starting with a letter, at most 40 characters."""
+    name = re.sub(r"\W", "_", anchor, flags=re.ASCII)
+    return (name if name[:1].isalpha() else f"h_{name}")[:40]
+
+
+def _style_numbering(style):
+    """The style's w:numPr when it names a numbering definition, else None."""
+    ppr = style.element.pPr
+    num_pr = ppr.numPr if ppr is not None else None
+    return num_pr if num_pr is not None and num_pr.numId is not None else None
+
+
+def _styled(item, style):
+    """Give a paragraph or run `style` by id: python-docx's own style setter rescans every style
+    to find the default one, which dominates the run time of a long brief."""
+    if not style.element.default:
+        item._element.style = style.style_id
+    return item
+
+
+def _split(blocks: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
+    """A list item's or note's first paragraph (which carries the marker) and the blocks after it."""
+    if blocks and isinstance(blocks[0], Paragraph):
+        return blocks[0].children, blocks[1:]
+    return (), blocks
+
+
+class _Fmt(NamedTuple):
+    bold: bool = False
+    italic: bool = False
+    link: bool = False  # inside a hyperlink, where Word allows no nested one
+
+
+class _Ctx(NamedTuple):
+    container: Any  # the document or a table cell: anything with add_paragraph/add_table
+    width: int  # EMU available to a table here
+    depth: int = 0  # list nesting
+    para_style: Any = None  # replaces the style of plain paragraphs (quotes, list continuations, notes)
+
+
+class _Writer:
+    def __init__(self, doc, theme: Theme, meta: Meta, own_styles: bool):
+        self.doc, self.theme, self.meta, self.own = doc, theme, meta, own_styles
+        # python-docx scans every style on each lookup by name; scan once and keep a map.
+        self.styles = {style.name: style for style in doc.styles}
+        self.ready: dict[str, Any] = {}
+        self.looks = self._looks()
+        self.bookmarks = 0
+        width, _ = PAGE_SIZES[theme.page_size]
+        self.text_width = width - Mm(theme.margins_mm.left) - Mm(theme.margins_mm.right)
+        mode = doc.settings.element.xpath("string(w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val)")
+        self.legacy_tables = int(mode or 0) < 15
+
+    # --- styles ------------------------------------------------------------------------
+
+    def style(self, name: str, kind=PARAGRAPH):
+        """The style `name`, created if missing and formatted from the theme unless a reference owns it."""
+        if name in self.ready:
+            return self.ready[name]
+        style, created = self.styles.get(name), False
+        if style is None:
+            style, created = self.doc.styles.add_style(name, kind), True
+            style.quick_style = True
+        look = self.looks.get(name, {})
+        if _style_numbering(style) is not None:  # a numbering definition carries its own indents
+            look = {key: value for key, value in look.items() if key not in ("left", "first")}
+        if created and kind == PARAGRAPH:
+            style.base_style = self.style(look.get("base", "Normal")) if name != "Normal" else None
+        if created or self.own:
+            self._format(style, look)
+        self.ready[name] = style
+        return style
+
+    def _looks(self) -> dict[str, dict[str, Any]]:
+        t, c, size = self.theme, self.theme.colours, self.theme.body_size
+        head = dict(font=t.heading_font.name, colour=c.heading, bold=True, keep=True)
+        looks = {
+            "Normal": dict(font=t.body_font.name, size=size, colour=c.text, before=0, after=6, line=1.15),
+            "Title": dict(head, size=size * 2.2, after=4, border=c.rule),
+            "Subtitle": dict(head, size=size * 1.35, bold=False, italic=False, colour=c.accent, before=0, after=12),
+            "Heading 1": dict(head, size=size * 1.55, before=16, after=6, outline=0),
+            "Heading 2": dict(head, size=size * 1.25, before=12, after=4, outline=1),
+            "Heading 3": dict(head, size=size * 1.1, before=10, after=3, outline=2),
+            "Letterhead": dict(head, size=size + 1, colour=c.accent, after=2),
+            "Brief Meta": dict(size=size - 1, colour=c.accent, after=2),
+            "Brief Small": dict(size=size - 1.5, after=3),
+            "Brief Note": dict(base="Brief Small", left=7, first=-7),
+            "Compact": dict(before=1, after=1, line=1.0),
+            "Caption": dict(size=size - 1, bold=True, italic=False, colour=c.heading, before=8, after=3, keep=True),
+            "Quote": dict(italic=True, colour=c.accent, left=8, right=8),
+            "Header": dict(size=size - 1.5, after=0, line=1.0),
+            "Footer": dict(size=size - 1.5, after=0, line=1.0),
+            "Hyperlink": dict(colour="#0563C1", underline=True),
+            "Table Grid": dict(border=c.rule),
+        }
+        looks |= {f"Heading {n}": dict(head, size=size, before=8, after=2, outline=n - 1) for n in (4, 5, 6)}
+        for n, level in ((1, ""), (2, " 2"), (3, " 3")):  # 6.35 mm = 0.25 in, Word's list indent step
+            looks |= {f"List {kind}{level}": dict(after=6, left=6.35 * n, first=-6.35) for kind in ("Bullet", "Number")}
+            looks[f"List Continue{level}"] = dict(after=6, left=6.35 * n)
+        return looks
+
+    def _format(self, style, look: dict[str, Any]) -> None:
+        if style.type == TABLE:
+            if "border" in look:
+                _put(_sub(style.element, "w:tblPr"), _borders("w:tblBorders", look["border"], 4))
+            return
+        font = style.font
+        if look.get("font"):
+            _set_fonts(style.element.get_or_add_rPr(), look["font"])
+        if "size" in look:
+            font.size = Pt(round(look["size"] * 2) / 2)
+        for attr in ("bold", "italic", "underline"):
+            if attr in look:
+                setattr(font, attr, look[attr])
+        if "colour" in look:
+            font.color.rgb = RGBColor.from_string(look["colour"].lstrip("#"))
+        if style.type != PARAGRAPH:
+            return
+        fmt = style.paragraph_format
+        for key, attr in (("before", "space_before"), ("after", "space_after")):
+            if key in look:
+                setattr(fmt, attr, Pt(look[key]))
+        if "line" in look:
+            fmt.line_spacing = look["line"]
+        if "keep" in look:
+            fmt.keep_with_next = look["keep"]
+        for key, attr in (("left", "left_indent"), ("right", "right_indent"), ("first", "first_line_indent")):
+            if key in look:
+                setattr(fmt, attr, Mm(look[key]))
+        if "border" in look:
+            _put(style.element.get_or_add_pPr(), _borders("w:pBdr", look["border"], 6, ("bottom",)))
+        if "outline" in look:  # what puts headings in Word's navigation pane and TOC
+            _put(style.element.get_or_add_pPr(), _el("w:outlineLvl", val=look["outline"]))
+
+    # --- document ----------------------------------------------------------------------
+
+    def setup(self) -> None:
+        body = self.doc.element.body
+        for child in list(body):  # a reference contributes styles and page setup, not content
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        self.doc.settings.odd_and_even_pages_header_footer = False
+        for name in self.looks:  # theme every template style we know, used or not, for later editing in Word
+            if name in self.styles:
+                self.style(name)
+        defaults = _sub(_sub(_sub(self.doc.styles.element, "w:docDefaults"), "w:rPrDefault"), "w:rPr")
+        _sub(defaults, "w:lang").set(qn("w:val"), _clean(self.meta.language))
+        if self.own and self.theme.body_font.name:
+            _set_fonts(defaults, self.theme.body_font.name)
+        m, (width, height) = self.theme.margins_mm, PAGE_SIZES[self.theme.page_size]
+        for section in self.doc.sections:
+            section.orientation, section.page_width, section.page_height = WD_ORIENT.PORTRAIT, width, height
+            section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
+            section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
+            section.header_distance = section.footer_distance = Mm(min(10, m.top / 2, m.bottom / 2))
+            section.different_first_page_header_footer = False
+            self._header_footer(section)
+
+    def _header_footer(self, section) -> None:
+        marking = _clean(self.meta.marking.strip())
+        for part, style, is_footer in ((section.header, self.style("Header"), False),
+                                       (section.footer, self.style("Footer"), True)):
+            part.is_linked_to_previous = False
+            for child in list(part._element):
+                part._element.remove(child)
+            if is_footer:
+                self._page_line(part, style)
+            if marking or not is_footer:  # a header part must hold a paragraph
+                p = _styled(part.add_paragraph(), style)
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = p.add_run(marking)
+                run.bold = True
+                run.font.color.rgb = RGBColor.from_string(self.theme.colours.marking.lstrip("#"))
+
+    def _page_line(self, footer, style) -> None:
+        """The footer text at the left and "Page N of M" at the right margin."""
+        p = _styled(footer.add_paragraph(), style)
+        tabs = p.paragraph_format.tab_stops
+        for stop in style.paragraph_format.tab_stops:  # the style's centre/right stops assume another page width
+            tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        tabs.add_tab_stop(Emu(self.text_width), WD_TAB_ALIGNMENT.RIGHT)
+        p.add_run(_clean(self.meta.footer) + "\tPage ")
+        _field(p, "PAGE")
+        p.add_run(" of ")
+        _field(p, "NUMPAGES")
+
+    def properties(self, created: datetime) -> None:
+        cp, meta = self.doc.core_properties, self.meta
+        cp.title, cp.subject = _clean(meta.title), _clean(meta.subject)
+        cp.author = cp.last_modified_by = _clean(meta.author)
+        cp.keywords = _clean(", ".join(meta.keywords))
+        cp.language, cp.category, cp.revision = _clean(meta.language), "Brief", 1
+        cp.comments = cp.content_status = cp.identifier = cp.version = ""
+        cp.created = cp.modified = created
+        rels = self.doc.part.package.rels  # the template's thumbnail shows another document
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+            del rels[rid]
+
+    # --- blocks ------------------------------------------------------------------------
+
+    def blocks(self, blocks: tuple[Block, ...], ctx: _Ctx) -> None:
+        for node in blocks:
+            self.block(node, ctx)
+
+    def block(self, node: Block, ctx: _Ctx) -> None:
+        match node:
+            case Heading(level=level, children=children, anchor=anchor):
+                p = self.paragraph(ctx, children, self.style(f"Heading {min(max(level, 1), 6)}"))
+                if anchor:
+                    self._bookmark(p, anchor)
+            case Paragraph(children=children, style=name):
+                style = ctx.para_style or self.style(PARAGRAPH_STYLES.get(name or "", "Normal"))
+                self.paragraph(ctx, children, style)
+            case BulletList() | OrderedList():
+                self._list(node, ctx)
+            case Table():
+                self._table(node, ctx)
+            case Callout():
+                self._callout(node, ctx)
+            case Quote(blocks=blocks):
+                self.blocks(blocks, ctx._replace(para_style=self.style("Quote")))
+            case Rule():
+                p = ctx.container.add_paragraph()
+                _put(p._p.get_or_add_pPr(), _borders("w:pBdr", self.theme.colours.rule, 6, ("bottom",)))
+            case PageBreak():
+                ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            case Notes(items=items):
+                style = self.style("Brief Note")
+                for note in items:
+                    first, rest = _split(note.blocks)
+                    self.paragraph(ctx, (Text(f"{note.number}.\t"), *first), style)
+                    self.blocks(rest, ctx._replace(para_style=style))
+
+    def paragraph(self, ctx: _Ctx, inlines: tuple[Inline, ...], style):
+        p = _styled(ctx.container.add_paragraph(), style)
+        self.inlines(p._p, p, inlines)
+        return p
+
+    def _bookmark(self, p, anchor: str) -> None:
+        self.bookmarks += 1
+        name = _bookmark_name(anchor)
+        p._p.insert(1 if p._p.pPr is not None else 0, _el("w:bookmarkStart", id=self.bookmarks, name=name))
+        p._p.append(_el("w:bookmarkEnd", id=self.bookmarks))
+
+    def _list(self, node: BulletList | OrderedList, ctx: _Ctx) -> None:
+        ordered = isinstance(node, OrderedList)
+        level = "" if ctx.depth == 0 else f" {min(ctx.depth + 1, 3)}"  # nested lists: List Bullet 2, ...
+        style = self.style(("List Number" if ordered else "List Bullet") + level)
+        numbering = self._numbering(style, node.start) if ordered else None
+        marked = numbering is not None or (not ordered and _style_numbering(style) is not None)
+        inner = ctx._replace(depth=ctx.depth + 1, para_style=self.style("List Continue" + level))
+        for i, item in enumerate(node.items):
+            first, rest = _split(item.blocks)
+            if not marked:  # the style has no numbering definition: write the marker as text
+                first = (Text(f"{node.start + i}.\t" if ordered else "\u2022\t"), *first)
+            p = self.paragraph(ctx, first, style)
+            if numbering:
+                num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+                num_pr.get_or_add_ilvl().val, num_pr.get_or_add_numId().val = numbering
+            self.blocks(rest, inner)
+
+    def _numbering(self, style, start: int) -> tuple[int, int] | None:
+        """(ilvl, numId) of a fresh numbering instance on the style's list definition, so each
+        ordered list starts at `start` instead of continuing the previous one."""
+        num_pr = _style_numbering(style)
+        if num_pr is None:
+            return None
+        numbering = self.doc.part.numbering_part.element
+        try:
+            abstract = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+        except KeyError:
+            return None
+        ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=ilvl).add_startOverride(start)
+        return ilvl, num.numId
+
+    def _table(self, node: Table, ctx: _Ctx) -> None:
+        rows = node.header + node.rows
+        ncols = max((len(row) for row in rows), default=0)
+        if not ncols:
+            return
+        if node.caption:
+            caption = self.paragraph(ctx, (Text(node.caption),), self.style("Caption"))
+            caption.paragraph_format.keep_with_next = True  # the caption sits above its table
+        given = node.widths and len(node.widths) == ncols and all(w > 0 for w in node.widths)
+        weights = node.widths if given else (1,) * ncols
+        widths = [Emu(int(ctx.width * w / sum(weights))) for w in weights]
+        table = ctx.container.add_table(rows=len(rows), cols=ncols)
+        table.style = self.style("Table Grid", TABLE)
+        self._place(table, CELL_PAD)
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        compact, colours = self.style("Compact"), self.theme.colours
+        for r, (row, cells) in enumerate(zip(table.rows, rows)):
+            header = r < len(node.header)
+            tr_pr = row._tr.get_or_add_trPr()
+            _put(tr_pr, _el("w:cantSplit"))
+            if header:
+                _put(tr_pr, _el("w:tblHeader"))  # repeated at the top of each page
+            for c, cell in enumerate(row.cells):
+                cell.width = widths[c]
+                p = _styled(cell.paragraphs[0], compact)
+                if c < len(node.align) and node.align[c] in ALIGN:
+                    p.alignment = ALIGN[node.align[c]]
+                if c < len(cells):
+                    self.inlines(p._p, p, cells[c], _Fmt(bold=header))
+                if header or (r - len(node.header)) % 2:
+                    _shade(cell, colours.table_header if header else colours.table_stripe)
+        self._spacer(ctx)
+
+    def _callout(self, node: Callout, ctx: _Ctx) -> None:
+        colours = self.theme.colours
+        table = ctx.container.add_table(rows=1, cols=1)
+        self._place(table, CALLOUT_PAD)
+        table.columns[0].width = ctx.width
+        tbl_pr = table._tbl.tblPr
+        _put(tbl_pr, _borders("w:tblBorders", colours.accent, 8, ("top", "left", "bottom", "right")))
+        margins = _put(tbl_pr, OxmlElement("w:tblCellMar"))
+        for side in ("top", "left", "bottom", "right"):
+            margins.append(_el(f"w:{side}", w=CALLOUT_PAD // 2 if side in ("top", "bottom") else CALLOUT_PAD, type="dxa"))
+        cell = table.cell(0, 0)
+        cell.width = ctx.width
+        _shade(cell, colours.callout)
+        title = cell.paragraphs[0]
+        self.blocks(node.blocks, _Ctx(cell, ctx.width - Emu(2 * CALLOUT_PAD * 635)))
+        if node.title:
+            self.inlines(title._p, title, (Text(node.title),), _Fmt(bold=True))
+            title.paragraph_format.keep_with_next = True
+        elif len(cell.paragraphs) + len(cell.tables) > 1:
+            cell._tc.remove(title._p)
+        self._spacer(ctx)
+
+    def _place(self, table, pad: int) -> None:
+        """Fixed column widths, borders on the margins: before Word 2013's layout (compatibility
+        mode 15) a table's indent is measured to its cell text, so indent by the cell padding."""
+        table.autofit = False
+        if self.legacy_tables:
+            _put(table._tbl.tblPr, _el("w:tblInd", w=pad, type="dxa"))
+
+    def _spacer(self, ctx: _Ctx) -> None:
+        """A thin paragraph after a table: it keeps Word from merging adjacent tables, gives the
+        table room below, and lets a table cell or the document end with a paragraph."""
+        fmt = ctx.container.add_paragraph().paragraph_format
+        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(6)
+
+    # --- inlines -----------------------------------------------------------------------
+
+    def inlines(self, parent, paragraph, nodes: tuple[Inline, ...], fmt: _Fmt = _Fmt()) -> None:
+        """Append runs for `nodes` to `parent` (a w:p or w:hyperlink element of `paragraph`)."""
+        previous = None
+        for node in nodes:
+            match node:
+                case Text(text=text):
+                    self._run(parent, paragraph, fmt).text = _clean(text)
+                case Strong(children=children):
+                    self.inlines(parent, paragraph, children, fmt._replace(bold=True))
+                case Emph(children=children):
+                    self.inlines(parent, paragraph, children, fmt._replace(italic=True))
+                case Link(href=href, children=children):
+                    target = parent if fmt.link or not href else self._hyperlink(parent, paragraph, href)
+                    self.inlines(target, paragraph, children, fmt._replace(link=True))
+                case NoteRef(number=number):
+                    run = self._run(parent, paragraph, fmt)
+                    # adjacent note references read "1,2", as in the PDF
+                    run.font.superscript = True
+                    run.text = ("," if isinstance(previous, NoteRef) else "") + str(number)
+                case LineBreak():
+                    self._run(parent, paragraph, fmt).add_break()
+            previous = node
+
+    def _run(self, parent, paragraph, fmt: _Fmt) -> Run:
+        run = Run(OxmlElement("w:r"), paragraph)
+        parent.append(run._r)
+        if fmt.link:
+            _styled(run, self.style("Hyperlink", CHARACTER))
+        if fmt.bold:
+            run.bold = True
+        if fmt.italic:
+            run.italic = True
+        return run
+
+    def _hyperlink(self, parent, paragraph, href: str):
+        href = _clean(href)
+        if href.startswith("#"):
+            link = _el("w:hyperlink", anchor=_bookmark_name(href[1:]))
+        else:  # Word rejects relationship targets that are not URI-safe
+            target = quote(href, safe=":/?#[]@!$&'()*+,;=%~")
+            link = _el("w:hyperlink", history=1)
+            link.set(qn("r:id"), paragraph.part.relate_to(target, RT.HYPERLINK, is_external=True))
+        parent.append(link)
+        return link
+
+
+def _repack(data: bytes, when: datetime) -> bytes:
+    """Rewrite the zip with fixed entry times and order, so equal input gives equal bytes."""
+    stamp = min(max(when.replace(tzinfo=None), datetime(1980, 1, 1)), datetime(2107, 12, 31, 23, 59, 58))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
+            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def write(document: Document, theme: Theme, reference: Path | None = None) -> bytes:
+    """The brief as .docx bytes, styled from `reference` (a reference.docx) or the theme."""
+    doc = docx.Document(str(reference) if reference is not None else None)
+    created = document.meta.created or datetime.now(timezone.utc)
+    created = created.replace(tzinfo=timezone.utc) if created.tzinfo is None else created.astimezone(timezone.utc)
+    writer = _Writer(doc, theme, document.meta, own_styles=reference is None)
+    writer.setup()
+    writer.blocks(document.blocks, _Ctx(doc, writer.text_width))
+    if len(doc.element.body) == 1:  # only the sectPr: Word wants at least one paragraph
+        doc.add_paragraph()
+    writer.properties(created)
+    out = io.BytesIO()
+    doc.save(out)
+    return _repack(out.getvalue(), created)
