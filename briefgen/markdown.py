@@ -123,12 +123,18 @@ def _table(node: SyntaxTreeNode) -> m.Table:
     widths = None
     if "widths" in node.attrs:
         try:
-            widths = tuple(float(w) for w in str(node.attrs["widths"]).split(","))
+            widths = tuple(float(w) for w in _attr(node, "widths").split(","))
         except ValueError:
             widths = None
-    caption = node.attrs.get("caption")
+    caption = _attr(node, "caption")
     return m.Table(tuple(header), tuple(rows), caption=str(caption) if caption else None, widths=widths,
                    align=align, style=_style(node), line=_line(node))
+
+
+def _attr(node: SyntaxTreeNode, key: str) -> str | None:
+    """An attribute value with its backslash escapes resolved (the attrs plugin keeps them raw)."""
+    value = node.attrs.get(key)
+    return re.sub(r"\\(.)", r"\1", str(value)) if value is not None else None
 
 
 def _inlines(inline: SyntaxTreeNode) -> tuple[m.Inline, ...]:
