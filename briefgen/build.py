@@ -74,7 +74,7 @@ def prepare(req: BuildRequest) -> Prepared:
     """Validate, render and parse: everything but the writers."""
     from briefgen import markdown, model
     from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context, filters
-    from briefgen.templates import ENTRY_TEMPLATE, make_environment, render, template_set
+    from briefgen.templates import ENTRY_TEMPLATE, make_environment, render, resolve_all, template_set
     from briefgen.theme import THEME_FILE, load_theme
 
     ws = req.workspace
@@ -102,8 +102,9 @@ def prepare(req: BuildRequest) -> Prepared:
     info = BuildInfo(issued=created.date(), as_of=as_of, marking=marking, organisation=organisation,
                      reference=reference, locale=locale)
 
+    sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
     env = make_environment(tset, filters(locale))
-    context = build_context(fb, brief, info, DEFAULT_SECTIONS)
+    context = build_context(fb, brief, info, sections)
     text = render(env, ENTRY_TEMPLATE, context, tset.searched)
 
     names = [fb.countries[c].name for c in brief.countries]
@@ -121,6 +122,20 @@ def prepare(req: BuildRequest) -> Prepared:
     document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
     return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem)
+
+
+def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str, ...] | None:
+    """The section order from briefgen.toml, each checked against the template set."""
+    from briefgen.config import CONFIG_FILE, line_of_setting
+
+    if config.sections is None:
+        return None
+    known = sorted(n.removeprefix("sections/").removesuffix(".md.j2") for n in available if n.startswith("sections/"))
+    unknown = [s for s in config.sections if s not in known]
+    if unknown:
+        where = Location(CONFIG_FILE, line_of_setting(workspace, "sections"))
+        raise InvalidInput([Problem(where, f"unknown section '{name}' (sections: {', '.join(known)})") for name in unknown])
+    return tuple(config.sections)
 
 
 def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:

@@ -100,6 +100,113 @@ def build(
         typer.echo(str(path))
 
 
+@app.command("email")
+def email_brief(
+    brief: Annotated[Optional[str], typer.Argument(help="Brief id (see `briefgen list`); optional when there is one.")] = None,
+    to: Annotated[list[str], typer.Option("--to", help="Recipient; repeat for more (or separate with ; or ,).",
+                                          show_default=False)] = ...,
+    cc: Annotated[Optional[list[str]], typer.Option("--cc", help="Copy recipient; repeat for more.")] = None,
+    sender: Annotated[Optional[str], typer.Option("--from", help="Sender, e.g. 'Desk <desk@example.org>'.",
+                                                  show_default="from_address in briefgen.toml")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Subject; [MARKING] is put in front unless it has it.",
+                                                   show_default="[MARKING] <name> brief (as of <date>)")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, or all (both) attached.")] = "pdf",
+    marking: Annotated[Optional[str], typer.Option("--marking", help="Protective marking (subject and every page).",
+                                                   show_default="from briefgen.toml")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="As-of date YYYY-MM-DD.", show_default="today")] = None,
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
+                                                     file_okay=False)] = None,
+    locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Write a draft .eml to this folder (not sent).",
+                                                   file_okay=False)] = None,
+    smtp: Annotated[Optional[str], typer.Option("--smtp", help="Send through this mail server: HOST[:PORT].")] = None,
+    smtp_security: Annotated[str, typer.Option("--smtp-security", help="starttls, ssl (implicit TLS) or none.")] = "starttls",
+    smtp_user: Annotated[Optional[str], typer.Option("--smtp-user", help="Log in as USER; the password is read from "
+                                                     "the environment variable BRIEFGEN_SMTP_PASSWORD.")] = None,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest total of attachments, in MB.")] = 10.0,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Email a brief: write a draft (--outbox DIR) or send it (--smtp HOST). A message that cannot be sent is
+    saved as a draft in the outbox."""
+    import os
+
+    from briefgen.build import BuildRequest
+    from briefgen.mail import EMAIL_FORMATS, MB, PASSWORD_ENV, EmailRequest, compose, deliver, save_draft
+
+    if (outbox is None) == (smtp is None):
+        raise typer.BadParameter("give exactly one: --outbox DIR to write a draft, or --smtp HOST[:PORT] to send",
+                                 param_hint="--outbox / --smtp")
+    formats = EMAIL_FORMATS if format == "all" else _formats(format)
+    request = EmailRequest(
+        build=BuildRequest(workspace=workspace, brief=brief, formats=formats, marking=marking,
+                           as_of=_parse_date(as_of), template=template, locale=locale),
+        to=tuple(to), cc=tuple(cc or ()), sender=sender, subject=subject, outbox=outbox, smtp=smtp,
+        smtp_security=smtp_security, smtp_user=smtp_user, password=os.environ.get(PASSWORD_ENV) or None,
+        max_size=int(max_size * MB))
+    composed = compose(request)
+    for warning in composed.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if composed.smtp is None:
+        typer.echo(str(save_draft(composed.message, composed.outbox, composed.name)))
+    else:
+        deliver(composed.message, composed.smtp, composed.outbox, composed.name)
+        typer.echo(f"sent to {', '.join(composed.recipients)} via {composed.smtp.where}")
+
+
+templates_app = typer.Typer(help="List, show and eject the brief templates.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("list")
+def templates_list(
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
+                                                     file_okay=False)] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Each template and the folder it is taken from (first match wins)."""
+    from briefgen.config import load_config
+    from briefgen.templates import builtin_dir, resolve_all, template_set
+
+    config, _ = load_config(workspace)
+    chosen = template or (workspace / config.template if config.template else None)
+    builtin = builtin_dir().resolve()
+    for name, folder in resolve_all(template_set(chosen, workspace)):
+        where = "built-in" if folder.resolve() == builtin else str(folder)
+        typer.echo(f"{name}\t{where}")
+
+
+@templates_app.command("show")
+def templates_show(name: Annotated[str, typer.Argument(help="Template name, e.g. sections/security.md.j2")]) -> None:
+    """Print a built-in template (to copy from or to extend with {% extends "builtin/NAME" %})."""
+    from briefgen.templates import builtin_source
+
+    typer.echo(builtin_source(name), nl=False)
+
+
+@templates_app.command("init")
+def templates_init(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the templates into.", file_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
+) -> None:
+    """Eject the default template set (brief, sections, theme, cover note, reference.docx) into DIRECTORY."""
+    from briefgen.templates import eject
+
+    for path in eject(directory, force=force):
+        typer.echo(str(path))
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.", file_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
+) -> None:
+    """Create a new workspace with an example brief that builds at once."""
+    from briefgen.scaffold import create_workspace
+
+    for path in create_workspace(directory, force=force):
+        typer.echo(str(path))
+
+
 @app.command("list")
 def list_briefs(workspace: WorkspaceOpt = Path(".")) -> None:
     """List the briefs in the workspace."""

@@ -23,6 +23,9 @@ class Config(BaseModel):
     out: str = Field("out", description="Output folder, relative to the workspace")
     template: str | None = Field(None, description="Template folder searched before the workspace's templates/")
     locale: str = Field("en_GB", description="Locale for dates")
+    sections: list[str] | None = Field(None, description="Which sections appear, in order (names of sections/*.md.j2)")
+    from_address: str = Field("", description="Sender of `briefgen email`, e.g. 'Central Asia Desk <cad@example.org>'")
+    outbox: str = Field("outbox", description="Folder for email drafts (and messages that could not be sent)")
 
 
 def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
@@ -52,6 +55,14 @@ def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
             else:
                 problems.append(Problem(loc, f"{key}: {err['msg']}"))
         return Config(), problems
+
+
+def line_of_setting(workspace: Path, key: str) -> int | None:
+    """The line of a setting in the workspace's briefgen.toml (for errors found after loading)."""
+    try:
+        return _line_of_key((workspace / CONFIG_FILE).read_text(encoding="utf-8"), key)
+    except OSError:
+        return None
 
 
 def _line_of_key(text: str, key: str) -> int | None:

@@ -146,3 +146,81 @@ def _shown(filename: str) -> str:
         return Path(filename).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return filename
+
+
+# --- the template set as files: listing, showing, ejecting --------------------------
+
+TEMPLATE_SUFFIXES = (".j2", ".toml")
+
+
+def template_names(directory: Path) -> list[str]:
+    """Templates and theme files under `directory`, as lookup names (posix, relative)."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if p.is_file() and p.suffix in TEMPLATE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def resolve_all(templates: TemplateSet) -> list[tuple[str, Path]]:
+    """Every template name in the set with the folder it resolves from (first match wins)."""
+    found: dict[str, Path] = {}
+    for d in templates.dirs:
+        for name in template_names(d):
+            found.setdefault(name, d)
+    return sorted(found.items())
+
+
+def builtin_source(name: str) -> str:
+    path = builtin_dir() / name
+    if name not in template_names(builtin_dir()):
+        available = ", ".join(template_names(builtin_dir()))
+        raise TemplateError(f"no built-in template '{name}' (built-ins: {available})")
+    return path.read_text(encoding="utf-8")
+
+
+def eject(dest: Path, force: bool = False) -> list[Path]:
+    """Copy the built-in set (and a reference.docx made from the DOCX writer's styles) into `dest`.
+
+    Refuses, naming every file, when any would be overwritten and `force` is not given.
+    """
+    from briefgen.output import write_all
+
+    files = {dest / name: (builtin_dir() / name).read_bytes() for name in template_names(builtin_dir())}
+    files[dest / "reference.docx"] = reference_docx()
+    existing = [p for p in files if p.exists()]
+    if existing and not force:
+        listed = ", ".join(str(p) for p in existing)
+        raise TemplateError(f"not overwriting existing files (use --force to replace them): {listed}")
+    return write_all(files)
+
+
+def reference_docx() -> bytes:
+    """A Word document carrying the styles the DOCX writer uses, for users to restyle in Word."""
+    from briefgen import model as m
+    from briefgen.theme import Theme
+    from briefgen.writers.docx import write
+
+    sample = m.Document(
+        m.Meta(title="Reference styles", subject="Restyle these in Word; briefgen builds follow them"),
+        (
+            m.Paragraph((m.Text("Organisation"),), style="letterhead"),
+            m.Paragraph((m.Text("Title"),), style="title"),
+            m.Paragraph((m.Text("Subtitle"),), style="subtitle"),
+            m.Paragraph((m.Text("Date and reference line"),), style="meta"),
+            m.Heading(1, (m.Text("Heading 1"),)),
+            m.Heading(2, (m.Text("Heading 2"),)),
+            m.Heading(3, (m.Text("Heading 3"),)),
+            m.Paragraph((m.Text("Body text with a note"), m.NoteRef(1), m.Text(".")),),
+            m.BulletList((m.ListItem((m.Paragraph((m.Text("List Bullet"),)),)),)),
+            m.OrderedList((m.ListItem((m.Paragraph((m.Text("List Number"),)),)),)),
+            m.Table(((( m.Text("Header"),), (m.Text("Header"),)),), (((m.Text("Cell"),), (m.Text("Cell"),)),),
+                    caption="Caption"),
+            m.Quote((m.Paragraph((m.Text("Quote"),)),)),
+            m.Paragraph((m.Text("Small print"),), style="small"),
+            m.Notes((m.Note(1, (m.Paragraph((m.Text("Source note"),)),)),)),
+        ),
+    )
+    return write(sample, Theme())

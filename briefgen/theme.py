@@ -65,9 +65,12 @@ class Theme(_Strict):
     body_size: float = Field(10.5, ge=6, le=20)
     colours: Colours = Colours()
     organisation: str = ""
-    logo: str | None = None  # PNG or JPEG, relative to the theme file
+    logo: str = ""  # PNG or JPEG, relative to the theme file
     footer: str = ""
     base_dir: str = ""  # where relative paths in the theme resolve from (set by the loader)
+
+    def logo_path(self) -> Path | None:
+        return Path(self.base_dir, self.logo) if self.logo else None
 
 
 def load_theme(path: Path | None, display: str | None = None) -> Theme:
@@ -83,7 +86,7 @@ def load_theme(path: Path | None, display: str | None = None) -> Theme:
         raise InvalidInput([Problem(Location(shown, getattr(exc, "lineno", None)), f"TOML syntax error: {exc}")]) from None
     data["base_dir"] = str(path.parent)
     try:
-        return Theme.model_validate(data)
+        theme = Theme.model_validate(data)
     except ValidationError as exc:
         problems = [
             Problem(Location(shown), f"{'.'.join(map(str, e['loc']))}: "
@@ -91,3 +94,18 @@ def load_theme(path: Path | None, display: str | None = None) -> Theme:
             for e in exc.errors(include_url=False)
         ]
         raise InvalidInput(problems) from None
+    logo = theme.logo_path()
+    if logo is not None:
+        head = logo.read_bytes()[:8] if logo.is_file() else b""
+        if not logo.is_file():
+            raise InvalidInput([Problem(Location(shown, _line_of(path, "logo")), f"logo file '{theme.logo}' not found")])
+        if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
+            raise InvalidInput([Problem(Location(shown, _line_of(path, "logo")), f"logo '{theme.logo}' is not a PNG or JPEG image")])
+    return theme
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().startswith(f"{key} ") or line.strip().startswith(f"{key}="):
+            return number
+    return None

@@ -31,6 +31,7 @@ from briefgen.model import (
 )
 from briefgen.theme import Theme
 
+LOGO_HEIGHT_MM = 16
 PARAGRAPH, CHARACTER, TABLE = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 
 # Template paragraph styles ({.letterhead} in Markdown) -> Word style names; others fall back to Normal.
@@ -545,6 +546,9 @@ def write(document: Document, theme: Theme, reference: Path | None = None) -> by
     created = created.replace(tzinfo=timezone.utc) if created.tzinfo is None else created.astimezone(timezone.utc)
     writer = _Writer(doc, theme, document.meta, own_styles=reference is None)
     writer.setup()
+    logo = theme.logo_path()
+    if logo is not None:  # the letterhead logo, above the title block
+        doc.add_paragraph().add_run().add_picture(str(logo), height=Mm(LOGO_HEIGHT_MM))
     writer.blocks(document.blocks, _Ctx(doc, writer.text_width))
     if len(doc.element.body) == 1:  # only the sectPr: Word wants at least one paragraph
         doc.add_paragraph()

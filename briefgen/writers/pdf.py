@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, ListFlowable, ListItem,
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, Image, ListFlowable, ListItem,
     PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
 )
 
@@ -48,7 +48,7 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
         creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
         invariant=1 if meta.reproducible else 0,
     )
-    story = _Story(styles, theme, doc.width).blocks(document.blocks)
+    story = _logo(theme) + _Story(styles, theme, doc.width).blocks(document.blocks)
     doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name))
     return buf.getvalue()
 
@@ -316,6 +316,21 @@ class _Story:
     def note(self, note: m.Note) -> Flowable:
         parts = [_inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
         return Paragraph(f"{note.number}.&nbsp;&nbsp;" + " ".join(parts), self.s["note"])
+
+
+LOGO_HEIGHT_MM = 16
+
+
+def _logo(theme: Theme) -> list[Flowable]:
+    """The letterhead logo above the title block, at a fixed height and its own aspect ratio."""
+    path = theme.logo_path()
+    if path is None:
+        return []
+    from reportlab.lib.utils import ImageReader
+
+    width, height = ImageReader(str(path)).getSize()
+    h = LOGO_HEIGHT_MM * mm
+    return [Image(str(path), width=h * width / height, height=h, hAlign="LEFT"), Spacer(0, 4 * mm)]
 
 
 # --- pages -------------------------------------------------------------------------
