@@ -120,8 +120,8 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
         raise TemplateError(f"not allowed in a template: {exc}", _template_frame(exc, name)) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"undefined: {exc.message}", _template_frame(exc, name)) from None
-    except RecursionError:
-        raise TemplateError("template includes or extends itself (endless recursion)", Location(name)) from None
+    except RecursionError as exc:
+        raise TemplateError("template includes or extends itself (endless recursion)", _template_frame(exc, name)) from None
     except TemplateError:
         raise
     except Exception as exc:  # an error raised by a filter or helper while rendering
