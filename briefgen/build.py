@@ -31,6 +31,7 @@ class BuildRequest:
     as_of: date | None = None
     template: Path | None = None
     locale: str | None = None
+    brief_file: str | None = None  # load only this data/briefs file (batch builds)
 
 
 @dataclass
@@ -73,14 +74,14 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
 def prepare(req: BuildRequest) -> Prepared:
     """Validate, render and parse: everything but the writers."""
     from briefgen import markdown, model
-    from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context, filters
-    from briefgen.templates import ENTRY_TEMPLATE, make_environment, render, resolve_all, template_set
+    from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context
+    from briefgen.templates import ENTRY_TEMPLATE, render, resolve_all, template_set
     from briefgen.theme import THEME_FILE, load_theme
 
     ws = req.workspace
     config, problems = load_config(ws)
     try:
-        fb = load_factbase(ws)
+        fb = load_factbase(ws, only=req.brief_file)
     except InvalidInput as exc:
         raise InvalidInput(problems + exc.problems) from None
     if problems:
@@ -103,7 +104,7 @@ def prepare(req: BuildRequest) -> Prepared:
                      reference=reference, locale=locale)
 
     sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
-    env = make_environment(tset, filters(locale))
+    env = _environment(tset, locale)
     context = build_context(fb, brief, info, sections)
     text = render(env, ENTRY_TEMPLATE, context, tset.searched)
 
@@ -122,6 +123,21 @@ def prepare(req: BuildRequest) -> Prepared:
     document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
     return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem)
+
+
+_environments: dict[tuple, object] = {}
+
+
+def _environment(tset, locale: str):
+    """One Jinja environment per template set and locale, kept for the life of the process so that
+    repeated builds (--watch, --all workers) reuse parsed templates; Jinja re-reads changed files."""
+    from briefgen.context import filters
+    from briefgen.templates import make_environment
+
+    key = (tset.dirs, locale)
+    if key not in _environments:
+        _environments[key] = make_environment(tset, filters(locale))
+    return _environments[key]
 
 
 def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str, ...] | None:

@@ -89,15 +89,45 @@ def build(
     template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
                                                      file_okay=False)] = None,
     locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
+    all_briefs: Annotated[bool, typer.Option("--all", help="Build every brief of the workspace.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes for --all.",
+                                                show_default="number of cores")] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Rebuild whenever a data, source or template file changes.")] = False,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Build a brief and print the path of every file written."""
     from briefgen.build import BuildRequest, build as run_build
 
+    if all_briefs and (brief or watch):
+        raise typer.BadParameter("--all builds every brief: give no BRIEF and no --watch", param_hint="--all")
     request = BuildRequest(workspace=workspace, brief=brief, formats=_formats(format), out=out, marking=marking,
                            as_of=_parse_date(as_of), template=template, locale=locale)
-    for path in run_build(request):
-        typer.echo(str(path))
+    if all_briefs:
+        _build_all(request, jobs)
+    elif watch:
+        from briefgen.watch import watch as watch_and_build
+
+        watch_and_build(request, typer.echo, lambda line: typer.echo(line, err=True))
+    else:
+        for path in run_build(request):
+            typer.echo(str(path))
+
+
+def _build_all(request, jobs: int | None) -> None:
+    from briefgen.batch import run_with_progress
+
+    outcomes = run_with_progress(request, jobs, lambda line: typer.echo(line, err=True), sys.stderr.isatty())
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in sorted(outcomes, key=lambda o: o.brief_file):
+        for path in outcome.paths:
+            typer.echo(path)
+    for outcome in sorted(failed, key=lambda o: o.brief_file):
+        for error in outcome.errors:
+            typer.echo(f"error: {error}", err=True)
+    typer.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} briefs built"
+               + (f"; failed: {', '.join(o.brief_file for o in failed)}" if failed else ""), err=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("email")
@@ -134,7 +164,7 @@ def email_brief(
     from briefgen.mail import EMAIL_FORMATS, MB, PASSWORD_ENV, EmailRequest, compose, deliver, save_draft
 
     if (outbox is None) == (smtp is None):
-        raise typer.BadParameter("give exactly one: --outbox DIR to write a draft, or --smtp HOST[:PORT] to send",
+        raise typer.BadParameter("use one of them: --outbox DIR writes a draft, --smtp HOST[:PORT] sends it",
                                  param_hint="--outbox / --smtp")
     formats = EMAIL_FORMATS if format == "all" else _formats(format)
     request = EmailRequest(

@@ -51,8 +51,21 @@ def iter_records(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, Rec
                     yield from iter_records(item, loc + (name, i))
 
 
-def load_factbase(workspace: Path) -> FactBase:
-    """Load and validate everything under `workspace`; raise InvalidInput with every problem."""
+def brief_files(workspace: Path) -> list[str]:
+    """The brief files of a workspace, workspace-relative, in name order."""
+    brief_dir = workspace / BRIEFS_DIR
+    if not brief_dir.is_dir():
+        return []
+    paths = sorted(brief_dir.glob("*.yaml")) + sorted(brief_dir.glob("*.yml"))
+    return [f"{BRIEFS_DIR}/{p.name}" for p in paths]
+
+
+def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
+    """Load and validate everything under `workspace`; raise InvalidInput with every problem.
+
+    `only` (a path from `brief_files`) loads just that brief with the shared registries, so that
+    a batch build can build each brief on its own and one broken file does not stop the others.
+    """
     fb = FactBase(workspace)
     problems: list[Problem] = []
 
@@ -68,12 +81,10 @@ def load_factbase(workspace: Path) -> FactBase:
             if doc is not None:
                 documents[src.id] = doc
 
-    brief_dir = workspace / BRIEFS_DIR
-    brief_paths = sorted(brief_dir.glob("*.yaml")) + sorted(brief_dir.glob("*.yml")) if brief_dir.is_dir() else []
-    if not brief_paths:
+    paths = [only] if only is not None else brief_files(workspace)
+    if not paths:
         problems.append(Problem(Location(BRIEFS_DIR), "no brief found: add a data/briefs/<name>.yaml file"))
-    for path in brief_paths:
-        rel = f"{BRIEFS_DIR}/{path.name}"
+    for rel in paths:
         doc, brief = _load(workspace, rel, Brief, problems)
         if brief is None:
             continue

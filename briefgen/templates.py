@@ -100,7 +100,7 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=True,  # a long-lived environment (--watch) picks up edited templates
     )
     env.filters.update(filters)
     env.globals["templates_searched"] = templates.searched
