@@ -247,6 +247,25 @@ def list_briefs(workspace: WorkspaceOpt = Path(".")) -> None:
         typer.echo(f"{brief_id}\t{brief.title}\t({fb.brief_files[brief_id]})")
 
 
+def _handle_signals() -> dict:
+    """Ctrl+C and SIGTERM raise Interrupted, so temp files are removed on the way out.
+    Returns the previous handlers, restored when `main` returns."""
+    import signal
+
+    from briefgen.errors import Interrupted
+
+    def stop(signum, _frame):
+        raise Interrupted(f"interrupted ({signal.Signals(signum).name}); unfinished files were not written")
+
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[sig] = signal.signal(sig, stop)
+        except ValueError:  # not the main thread (e.g. embedded in another program)
+            break
+    return previous
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn briefgen errors into `error: path:line: message` lines.
 
@@ -255,6 +274,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     from briefgen.errors import BriefgenError
 
+    import signal
+
+    previous = _handle_signals()
     try:
         app(args=argv, prog_name="briefgen")
     except BriefgenError as exc:
@@ -270,3 +292,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
         sys.exit(70)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -75,7 +75,15 @@ class FontError(BriefgenError):
 
 
 class OutputError(BriefgenError):
-    """An output file could not be written."""
+    """An output file could not be written (disk full, no permission...)."""
+
+    exit_code = 3
+
+
+class Interrupted(BriefgenError):
+    """Stopped by Ctrl+C or SIGTERM; raised from the signal handler so every cleanup runs."""
+
+    exit_code = 130
 
 
 def _problem_order(p: Problem):

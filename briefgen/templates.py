@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from briefgen.errors import Location, TemplateError
+from briefgen.errors import BriefgenError, Location, TemplateError
 
 BUILTIN_PREFIX = "builtin"
 ENTRY_TEMPLATE = "brief.md.j2"
@@ -122,7 +122,7 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
         raise TemplateError(f"undefined: {exc.message}", _template_frame(exc, name)) from None
     except RecursionError as exc:
         raise TemplateError("template includes or extends itself (endless recursion)", _template_frame(exc, name)) from None
-    except TemplateError:
+    except BriefgenError:  # a helper's own error, or Interrupted from a signal: pass it on as it is
         raise
     except Exception as exc:  # an error raised by a filter or helper while rendering
         raise TemplateError(f"{type(exc).__name__}: {exc}", _template_frame(exc, name)) from None
