@@ -46,6 +46,8 @@ class Prepared:
     theme: object
     reference_docx: Path | None
     stem: str
+    templates: object  # the TemplateSet the brief was rendered from
+    context: dict  # what the templates saw (the cover note reuses it)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -122,7 +124,8 @@ def prepare(req: BuildRequest) -> Prepared:
     )
     document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
-    return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem)
+    return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem,
+                    templates=tset, context=context)
 
 
 _environments: dict[tuple, object] = {}

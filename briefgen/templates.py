@@ -87,7 +87,13 @@ def template_set(override: Path | None, workspace: Path) -> TemplateSet:
     return TemplateSet(tuple(unique))
 
 
-def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {}) -> SandboxedEnvironment:
+def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {},
+                     markdown: bool = True) -> SandboxedEnvironment:
+    """The sandboxed environment over the template search path.
+
+    `markdown=True` (the brief): every value is escaped for Markdown. `markdown=False` (the cover
+    note): `.html.j2` templates are HTML-autoescaped and other templates are plain text.
+    """
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_dir()))}),
         jinja2.FileSystemLoader([str(d) for d in templates.dirs]),
@@ -95,8 +101,9 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
     env = SandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
+        finalize=_finalize if markdown else (lambda value: "" if value is None else value),
+        autoescape=False if markdown else jinja2.select_autoescape(
+            enabled_extensions=("html.j2", "htm.j2", "html", "htm"), default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
