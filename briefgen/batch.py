@@ -24,6 +24,7 @@ class Outcome:
     paths: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -34,8 +35,10 @@ def build_one(request: BuildRequest) -> Outcome:
     """Build one brief file; never raises for bad input (the error travels back as text)."""
     start = time.perf_counter()
     try:
-        paths = build(request)
-        return Outcome(request.brief_file, tuple(str(p) for p in paths), seconds=time.perf_counter() - start)
+        warned: list[str] = []
+        paths = build(request, warn=warned.append)
+        return Outcome(request.brief_file, tuple(str(p) for p in paths), seconds=time.perf_counter() - start,
+                       warnings=tuple(warned))
     except BriefgenError as exc:
         return Outcome(request.brief_file, errors=tuple(str(p) for p in exc.problems),
                        seconds=time.perf_counter() - start)

@@ -9,12 +9,13 @@ earlier outputs untouched and no partial file behind.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from briefgen.config import Config, load_config
-from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
+from briefgen.errors import BriefgenError, BriefgenWarning, FontError, InvalidInput, Location, Problem
 from briefgen.factbase import FactBase, load_factbase
 from briefgen.output import safe_name, write_all
 
@@ -162,20 +163,44 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     from briefgen.writers import get_writer
 
     out = {}
-    for fmt in formats:
-        write = get_writer(fmt)
-        if fmt == "docx":
-            out[fmt] = write(prepared.document, prepared.theme, reference=prepared.reference_docx)
-        else:
-            out[fmt] = write(prepared.document, prepared.theme)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BriefgenWarning)
+        for fmt in formats:
+            write = get_writer(fmt)
+            try:
+                if fmt == "docx":
+                    out[fmt] = write(prepared.document, prepared.theme, reference=prepared.reference_docx)
+                else:
+                    out[fmt] = write(prepared.document, prepared.theme)
+            except FontError as exc:
+                raise _located(exc, prepared.factbase) from None
+    prepared.warnings += [str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)]
     return out
 
 
-def build(req: BuildRequest) -> list[Path]:
-    """Build the requested formats and write them atomically; returns the paths written."""
+def _located(exc: FontError, fb: FactBase) -> BriefgenError:
+    """A missing glyph reported at the facts that contain it (else as the writer said it)."""
+    if not exc.missing:
+        return exc
+    found = fb.locate(lambda text: any(c in text for c in exc.missing))
+    if not found:
+        return exc
+    problems = []
+    for where, text in found:
+        chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(c for c in text if c in exc.missing))
+        problems.append(Problem(where, f"the font {exc.font} cannot show {chars}; change the text or choose a "
+                                       "font that covers it in theme.toml"))
+    return InvalidInput(problems)
+
+
+def build(req: BuildRequest, warn=None) -> list[Path]:
+    """Build the requested formats and write them atomically; returns the paths written.
+    `warn(message)` is called for each warning (characters left out, and the like)."""
     from briefgen.writers import EXTENSIONS
 
     prepared = prepare(req)
     data = produce(prepared, req.formats)
+    for message in prepared.warnings:
+        (warn or (lambda _m: None))(message)
     out_dir = req.out if req.out is not None else req.workspace / prepared.config.out
     return write_all({out_dir / f"{prepared.stem}{EXTENSIONS[fmt]}": data[fmt] for fmt in req.formats})

@@ -110,8 +110,12 @@ def build(
 
         watch_and_build(request, typer.echo, lambda line: typer.echo(line, err=True))
     else:
-        for path in run_build(request):
+        for path in run_build(request, warn=_warn):
             typer.echo(str(path))
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
 
 
 def _build_all(request, jobs: int | None) -> None:
@@ -122,6 +126,8 @@ def _build_all(request, jobs: int | None) -> None:
     for outcome in sorted(outcomes, key=lambda o: o.brief_file):
         for path in outcome.paths:
             typer.echo(path)
+        for message in outcome.warnings:
+            _warn(f"{outcome.brief_file}: {message}")
     for outcome in sorted(failed, key=lambda o: o.brief_file):
         for error in outcome.errors:
             typer.echo(f"error: {error}", err=True)

@@ -71,7 +71,16 @@ class TemplateError(BriefgenError):
 
 
 class FontError(BriefgenError):
-    """No usable font, or text the chosen fonts cannot show."""
+    """No usable font, or text the chosen fonts cannot show (`missing`: those characters)."""
+
+    def __init__(self, message: str, location: Location | None = None, missing: str = "", font: str = ""):
+        super().__init__(message, location)
+        self.missing = missing
+        self.font = font
+
+
+class BriefgenWarning(UserWarning):
+    """Something the user should know that did not stop the build (printed as `warning: ...`)."""
 
 
 class OutputError(BriefgenError):

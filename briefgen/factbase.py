@@ -31,6 +31,26 @@ class FactBase:
     briefs: dict[str, Brief] = field(default_factory=dict)
     brief_files: dict[str, str] = field(default_factory=dict)
     quotes_verified: int = 0
+    docs: dict[str, YamlDoc] = field(default_factory=dict)  # each file as read, for locating values later
+
+    def locate(self, predicate) -> list[tuple[Location, str]]:
+        """Every text value in the fact base for which `predicate(text)` holds, with its location."""
+        found = []
+
+        def walk(value, loc, doc):
+            if isinstance(value, str):
+                if predicate(value):
+                    found.append((doc.at(loc), value))
+            elif isinstance(value, dict):
+                for k, v in value.items():
+                    walk(v, loc + (k,), doc)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(v, loc + (i,), doc)
+
+        for doc in self.docs.values():
+            walk(doc.value, (), doc)
+        return found
 
     @property
     def record_count(self) -> int:
@@ -69,8 +89,8 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
     fb = FactBase(workspace)
     problems: list[Problem] = []
 
-    countries_doc, countries = _load(workspace, COUNTRIES_FILE, CountriesFile, problems)
-    sources_doc, sources = _load(workspace, SOURCES_FILE, SourcesFile, problems)
+    countries_doc, countries = _load(workspace, COUNTRIES_FILE, CountriesFile, problems, fb)
+    sources_doc, sources = _load(workspace, SOURCES_FILE, SourcesFile, problems, fb)
     if countries:
         fb.countries = _index(countries.countries, "code", "country", countries_doc, ("countries",), problems)
     documents: dict[str, Document] = {}
@@ -85,7 +105,7 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
     if not paths:
         problems.append(Problem(Location(BRIEFS_DIR), "no brief found: add a data/briefs/<name>.yaml file"))
     for rel in paths:
-        doc, brief = _load(workspace, rel, Brief, problems)
+        doc, brief = _load(workspace, rel, Brief, problems, fb)
         if brief is None:
             continue
         if brief.id in fb.briefs:
@@ -100,13 +120,15 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
     return fb
 
 
-def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Problem]):
+def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Problem], fb: FactBase | None = None):
     path = workspace / rel
     if not path.is_file():
         problems.append(Problem(Location(rel), "file not found"))
         return None, None
     doc, found = load_yaml(path, rel)
     problems += found
+    if doc is not None and fb is not None:
+        fb.docs[rel] = doc
     if doc is None or found:
         return doc, None
     value, found = validate(model, doc)

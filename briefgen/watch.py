@@ -25,7 +25,7 @@ def watched_paths(request: BuildRequest) -> list[Path]:
 def rebuild(request: BuildRequest, echo: Callable[[str], None], err: Callable[[str], None]) -> bool:
     start = time.perf_counter()
     try:
-        paths = build(request)
+        paths = build(request, warn=lambda message: err(f"warning: {message}"))
     except BriefgenError as exc:
         for problem in exc.problems:
             err(f"error: {problem}")

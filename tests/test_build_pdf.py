@@ -127,8 +127,20 @@ def test_missing_glyph_is_a_clear_error_and_writes_nothing(repo_workspace, tmp_p
     brief.write_text(text.replace("name: Mukhtar Tleuberdi", "name: Mukhtar 𓀀 Tleuberdi"), encoding="utf-8")
     code, out, err = run_cli("build", "--workspace", str(repo_workspace), "--out", str(tmp_path / "o"))
     assert code == 1
-    assert "no glyph for '𓀀' (U+13000" in err and "Traceback" not in err
+    line = next(n for n, text in enumerate(brief.read_text(encoding="utf-8").splitlines(), 1) if "𓀀" in text)
+    assert f"error: data/briefs/pakistan-kazakhstan.yaml:{line}: the font Liberation Sans cannot show '𓀀' (U+13000)" in err
+    assert "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_invisible_characters_the_font_lacks_are_left_out_with_a_warning(repo_workspace, tmp_path, run_cli):
+    brief = repo_workspace / "data/briefs/pakistan-kazakhstan.yaml"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(text.replace("name: Mukhtar Tleuberdi", 'name: "Mukhtar\\ufeff Tleuberdi"'), encoding="utf-8")
+    code, out, err = run_cli("build", "--workspace", str(repo_workspace), "--out", str(tmp_path / "o"))
+    assert code == 0
+    assert "warning: invisible characters left out of the PDF" in err and "U+FEFF" in err
+    assert len(out.splitlines()) == 1
 
 
 def test_hostile_fact_text_comes_out_literally(repo_workspace, tmp_path):

@@ -8,7 +8,10 @@ here, once (`_esc`), so fact text can never become markup.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import unicodedata
+import warnings
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -25,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from briefgen import model as m
-from briefgen.errors import FontError
+from briefgen.errors import BriefgenWarning, FontError
 from briefgen.fonts import ResolvedFamily, resolve
 from briefgen.theme import Theme
 
@@ -35,7 +38,7 @@ PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
     body_family = _register(resolve(theme.body_font, theme.base_dir))
     head_family = _register(resolve(theme.heading_font, theme.base_dir))
-    _check_glyphs(document, body_family, head_family)
+    document = _check_glyphs(document, body_family, head_family)
     styles = _styles(theme, body_family.name, head_family.name)
     buf = io.BytesIO()
     meta = document.meta
@@ -75,21 +78,48 @@ def _register(family: ResolvedFamily) -> ResolvedFamily:
     return family
 
 
-def _check_glyphs(document: m.Document, *families: ResolvedFamily) -> None:
-    """Refuse text the fonts cannot show rather than print empty boxes."""
-    covered = set()
+def _check_glyphs(document: m.Document, *families: ResolvedFamily) -> m.Document:
+    """Refuse text the fonts cannot show rather than print empty boxes.
+
+    Invisible format characters (zero-width and direction marks, U+FEFF) that the font lacks are
+    left out of the PDF with a warning; any other missing character is an error naming it.
+    """
+    covered: set[int] | None = None
     for fam in families:
-        face = pdfmetrics.getFont(f"{fam.name}-regular").face
-        covered |= set(face.charToGlyph) if not covered else covered & set(face.charToGlyph)
-    missing: dict[str, int | None] = {}
-    for text, line in _texts(document):
-        for ch in text:
-            if ord(ch) not in covered and not ch.isspace() and ch not in missing and ord(ch) >= 0x20:
-                missing[ch] = line
-    if missing:
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X}, rendered line {line})" for c, line in list(missing.items())[:8])
-        names = " / ".join(f.name for f in families)
-        raise FontError(f"the font {names} has no glyph for {shown}; choose a font that covers them in theme.toml")
+        cmap = set(pdfmetrics.getFont(f"{fam.name}-regular").face.charToGlyph)
+        covered = cmap if covered is None else covered & cmap
+    missing = {ch for text, _ in _texts(document) for ch in text
+               if ord(ch) not in covered and not ch.isspace() and ord(ch) >= 0x20}
+    invisible = "".join(sorted(ch for ch in missing if unicodedata.category(ch) == "Cf"))
+    visible = "".join(sorted(missing - set(invisible)))
+    names = " / ".join(dict.fromkeys(f.name for f in families))
+    if visible:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, '')})".replace(" )", ")") for c in visible[:8])
+        raise FontError(f"the font {names} has no glyph for {shown}; choose a font that covers them in theme.toml",
+                        missing=visible, font=names)
+    if invisible:
+        listed = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in invisible)
+        warnings.warn(BriefgenWarning(f"invisible characters left out of the PDF (the font {names} lacks them): {listed}"))
+        return _strip(document, invisible)
+    return document
+
+
+def _strip(document: m.Document, chars: str) -> m.Document:
+    """The document with `chars` removed from every text node (used for invisible characters only)."""
+    table = {ord(c): None for c in chars}
+
+    def fix(node):
+        if isinstance(node, m.Text):
+            return m.Text(node.text.translate(table))
+        if isinstance(node, str):
+            return node.translate(table)
+        if isinstance(node, tuple):
+            return tuple(fix(n) for n in node)
+        if dataclasses.is_dataclass(node):
+            return dataclasses.replace(node, **{f.name: fix(getattr(node, f.name)) for f in dataclasses.fields(node)})
+        return node
+
+    return fix(document)
 
 
 def _texts(document: m.Document):
