@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from briefgen.errors import BriefgenError, Location, TemplateError
 
@@ -29,8 +30,11 @@ def builtin_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
-class MarkdownText(str):
-    """A string that already is Markdown (made by briefgen's helpers): not escaped again."""
+class MarkdownText(Markup):
+    """A string that already is Markdown (made by briefgen's helpers): not escaped again.
+
+    It is a markupsafe `Markup`, so Jinja treats it (and `super()`, macro and `caller()` output,
+    and `|safe`) as already escaped."""
 
 
 _ALWAYS = re.compile(r"([\\`*_\[\]<>&|~])")
@@ -46,11 +50,12 @@ def escape_markdown(value: object) -> str:
 
 
 def _finalize(value: object) -> object:
-    if isinstance(value, MarkdownText):
+    """Every `{{ value }}` of the brief: data is escaped for Markdown; Markup (already Markdown) is not."""
+    if isinstance(value, Markup):
         return value
     if value is None:
-        return ""
-    return escape_markdown(value)
+        return Markup("")
+    return Markup(escape_markdown(value))
 
 
 @dataclass(frozen=True)
@@ -102,13 +107,19 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
         loader=loader,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize if markdown else (lambda value: "" if value is None else value),
-        autoescape=False if markdown else jinja2.select_autoescape(
+        # markdown: autoescape on so that Markup (super(), macros, our helpers) passes as it is and
+        # everything else goes through _finalize's Markdown escaping
+        autoescape=True if markdown else jinja2.select_autoescape(
             enabled_extensions=("html.j2", "htm.j2", "html", "htm"), default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,  # a long-lived environment (--watch) picks up edited templates
     )
+    if markdown:
+        # escaping means Markdown escaping here, and fact text stays data even through |safe
+        env.filters.update(e=_finalize, escape=_finalize, safe=_finalize,
+                           forceescape=lambda value: Markup(escape_markdown(str(value))))
     env.filters.update(filters)
     env.globals["templates_searched"] = templates.searched
     return env

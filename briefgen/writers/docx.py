@@ -179,7 +179,10 @@ class _Writer:
         # python-docx scans every style on each lookup by name; scan once and keep a map.
         self.styles = {style.name: style for style in doc.styles}
         self.ready: dict[str, Any] = {}
-        self.looks = self._looks()
+        self.looks = self._looks(theme)
+        # With a reference.docx, only what the theme changes from briefgen's defaults overrides it:
+        # restyle Heading 1 in Word and it stays, change the heading colour in theme.toml and it wins.
+        self.default_looks = self._looks(Theme()) if not own_styles else self.looks
         self.bookmarks = 0
         width, _ = PAGE_SIZES[theme.page_size]
         self.text_width = width - Mm(theme.margins_mm.left) - Mm(theme.margins_mm.right)
@@ -203,11 +206,17 @@ class _Writer:
             style.base_style = self.style(look.get("base", "Normal")) if name != "Normal" else None
         if created or self.own:
             self._format(style, look)
+        else:
+            defaults = self.default_looks.get(name, {})
+            changed = {key: value for key, value in look.items() if defaults.get(key) != value}
+            if changed:
+                self._format(style, changed)
         self.ready[name] = style
         return style
 
-    def _looks(self) -> dict[str, dict[str, Any]]:
-        t, c, size = self.theme, self.theme.colours, self.theme.body_size
+    @staticmethod
+    def _looks(t: Theme) -> dict[str, dict[str, Any]]:
+        c, size = t.colours, t.body_size
         head = dict(font=t.heading_font.name, colour=c.heading, bold=True, keep=True)
         looks = {
             "Normal": dict(font=t.body_font.name, size=size, colour=c.text, before=0, after=6, line=1.15),
@@ -280,7 +289,7 @@ class _Writer:
                 self.style(name)
         defaults = _sub(_sub(_sub(self.doc.styles.element, "w:docDefaults"), "w:rPrDefault"), "w:rPr")
         _sub(defaults, "w:lang").set(qn("w:val"), _clean(self.meta.language))
-        if self.own and self.theme.body_font.name:
+        if self.theme.body_font.name and (self.own or self.theme.body_font != Theme().body_font):
             _set_fonts(defaults, self.theme.body_font.name)
         m, (width, height) = self.theme.margins_mm, PAGE_SIZES[self.theme.page_size]
         for section in self.doc.sections:
