@@ -8,12 +8,14 @@ file and line.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -33,8 +35,63 @@ def builtin_dir() -> Path:
 class MarkdownText(Markup):
     """A string that already is Markdown (made by briefgen's helpers): not escaped again.
 
-    It is a markupsafe `Markup`, so Jinja treats it (and `super()`, macro and `caller()` output,
-    and `|safe`) as already escaped."""
+    It is a markupsafe `Markup`, so Jinja passes it (and `super()`, macro and `caller()` output)
+    through as it is. Whatever plain text is joined to it (`+`, `%`, `.join`, `~`) is escaped for
+    Markdown, not for HTML."""
+
+    @classmethod
+    def escape(cls, s):
+        return cls(s) if hasattr(s, "__html__") else cls(escape_markdown(s))
+
+
+def markdown_join(parts) -> str:
+    """`a ~ b` in a brief template: Markdown joins Markdown, plain text is escaped."""
+    parts = list(parts)
+    if any(hasattr(p, "__html__") for p in parts):
+        return MarkdownText("").join(parts)
+    return "".join(str(p) for p in parts)
+
+
+def _markdown_join_filter(value, d: str = "", attribute=None):
+    if attribute is not None:
+        value = [getattr(v, attribute) if not isinstance(v, dict) else v[attribute] for v in value]
+    return markdown_join(_interleave(list(value), d))
+
+
+def _interleave(items: list, separator) -> list:
+    out = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(separator)
+        out.append(item)
+    return out
+
+
+def _plain_result(f):
+    """A filter whose Markup result may hold HTML-escaped (not Markdown-escaped) data: demote it to
+    plain text so that finalize escapes all of it."""
+
+    def wrapped(*args, **kwargs):
+        result = f(*args, **kwargs)
+        return str(result) if isinstance(result, Markup) and not isinstance(result, MarkdownText) else result
+
+    return functools.update_wrapper(wrapped, f)  # keeps Jinja's pass_eval_context marker
+
+
+class _MarkdownCodeGenerator(CodeGenerator):
+    """`~` joins through `markdown_join` (Jinja's own join escapes for HTML)."""
+
+    def visit_Concat(self, node, frame):
+        self.write("environment.markdown_join((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _MarkdownEnvironment(SandboxedEnvironment):
+    code_generator_class = _MarkdownCodeGenerator
+    markdown_join = staticmethod(markdown_join)
 
 
 _ALWAYS = re.compile(r"([\\`*_\[\]<>&|~])")
@@ -103,7 +160,7 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
         jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_dir()))}),
         jinja2.FileSystemLoader([str(d) for d in templates.dirs]),
     ])
-    env = SandboxedEnvironment(
+    env = (_MarkdownEnvironment if markdown else SandboxedEnvironment)(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize if markdown else (lambda value: "" if value is None else value),
@@ -119,7 +176,10 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
     if markdown:
         # escaping means Markdown escaping here, and fact text stays data even through |safe
         env.filters.update(e=_finalize, escape=_finalize, safe=_finalize,
-                           forceescape=lambda value: Markup(escape_markdown(str(value))))
+                           forceescape=lambda value: Markup(escape_markdown(str(value))),
+                           join=_markdown_join_filter)
+        for name in ("replace", "format", "urlize", "tojson", "xmlattr", "indent", "wordwrap", "center"):
+            env.filters[name] = _plain_result(env.filters[name])
     env.filters.update(filters)
     env.globals["templates_searched"] = templates.searched
     return env
