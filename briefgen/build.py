@@ -150,7 +150,8 @@ def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str
 
     if config.sections is None:
         return None
-    known = sorted(n.removeprefix("sections/").removesuffix(".md.j2") for n in available if n.startswith("sections/"))
+    known = sorted(n.removeprefix("sections/").removesuffix(".md.j2") for n in available
+                   if n.startswith("sections/") and n != "sections/title.md.j2")  # the title block always comes first
     unknown = [s for s in config.sections if s not in known]
     if unknown:
         where = Location(CONFIG_FILE, line_of_setting(workspace, "sections"))

@@ -6,6 +6,7 @@ templates stay declarative: they choose order and wording, this module computes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -44,6 +45,8 @@ def format_partial_date(value: object, locale: str = "en_GB") -> str:
         return format_period(text, locale)
     from babel.dates import format_date, format_skeleton
 
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise ValueError(f"'{text}' is not a date (the date filter takes YYYY, YYYY-MM or YYYY-MM-DD)")
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 1:
         return str(parts[0])

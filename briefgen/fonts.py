@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen.errors import FontError
+from briefgen.errors import BriefgenWarning, FontError
 from briefgen.theme import FontFamily
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
@@ -81,12 +82,15 @@ def resolve(family: FontFamily, base_dir: str = "") -> ResolvedFamily:
             given = getattr(family, style) or family.regular
             path = Path(base_dir, given) if base_dir else Path(given)
             if not path.is_file():
-                raise FontError(f"font file '{given}' ({style}) not found")
+                where = f" (relative to {base_dir}, where theme.toml is)" if base_dir else ""
+                raise FontError(f"theme.toml: font file '{given}' ({style}) not found{where}")
             files[style] = path
         return ResolvedFamily(family.name or Path(family.regular).stem, files)
     for name in ([family.name] if family.name else []) + list(FALLBACK_FAMILIES):
         found = _by_name(name)
         if found:
+            if family.name and name != family.name:
+                warnings.warn(BriefgenWarning(f"font '{family.name}' not found on this system; using {found.name}"))
             return found
     searched = ", ".join(str(d) for d in font_dirs()) or "no font folders exist"
     raise FontError(

@@ -190,7 +190,9 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template '{exc.name}' not found (searched: {searched})") from None
+        where = _template_frame(exc, name)
+        raise TemplateError(f"template '{exc.name}' not found (searched: {searched})",
+                            where if where.line else None) from None
     except jinja2.TemplateSyntaxError as exc:
         where = Location(_shown(exc.filename or exc.name or name), exc.lineno)
         raise TemplateError(f"template syntax error: {exc.message}", where) from None

@@ -6,6 +6,7 @@ only says what it changes.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -89,7 +90,8 @@ def load_theme(path: Path | None, display: str | None = None) -> Theme:
         theme = Theme.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(Location(shown), f"{'.'.join(map(str, e['loc']))}: "
+            Problem(Location(shown, _line_of(path, str(e["loc"][-1])) or _line_of(path, str(e["loc"][0]))),
+                    f"{'.'.join(map(str, e['loc']))}: "
                     + ("unknown setting" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")))
             for e in exc.errors(include_url=False)
         ]
@@ -105,7 +107,9 @@ def load_theme(path: Path | None, display: str | None = None) -> Theme:
 
 
 def _line_of(path: Path, key: str) -> int | None:
+    """The line where `key = ...` (or the table `[key]`) is set in a TOML file."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip().startswith(f"{key} ") or line.strip().startswith(f"{key}="):
+        stripped = line.strip()
+        if re.match(rf"{re.escape(key)}\s*=", stripped) or stripped == f"[{key}]":
             return number
     return None

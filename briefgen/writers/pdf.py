@@ -59,23 +59,26 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
 # --- fonts -------------------------------------------------------------------------
 
 
-_registered: dict[str, ResolvedFamily] = {}
+_registered: dict[tuple, ResolvedFamily] = {}
 
 
 def _register(family: ResolvedFamily) -> ResolvedFamily:
-    """Register the four faces once per process under the family's name (TTFs are embedded as subsets)."""
-    if family.name in _registered:
-        return _registered[family.name]
-    names = {style: f"{family.name}-{style}" for style in family.files}
+    """Register the four faces once per process (TTFs are embedded as subsets). Keyed by the files,
+    so a theme that keeps a family's name but changes its files (under --watch) gets the new ones."""
+    key = (family.name, tuple(sorted((style, str(path)) for style, path in family.files.items())))
+    if key in _registered:
+        return _registered[key]
+    name = family.name if not any(k[0] == family.name for k in _registered) else f"{family.name}~{len(_registered)}"
+    names = {style: f"{name}-{style}" for style in family.files}
     for style, path in family.files.items():
         try:
             pdfmetrics.registerFont(TTFont(names[style], str(path)))
         except Exception as exc:  # reportlab raises TTFError and others for unusable files
             raise FontError(f"cannot use font file {path}: {exc}") from None
-    pdfmetrics.registerFontFamily(family.name, normal=names["regular"], bold=names["bold"],
+    pdfmetrics.registerFontFamily(name, normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
-    _registered[family.name] = family
-    return family
+    _registered[key] = ResolvedFamily(name, family.files)
+    return _registered[key]
 
 
 def _check_glyphs(document: m.Document, *families: ResolvedFamily) -> m.Document:
@@ -191,7 +194,7 @@ def _styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphStyle]:
         "small": derive("small", fontSize=size * 0.85, leading=size * 1.2),
         "code": derive("code", fontSize=size * 0.85, leading=size * 1.2),
         "caption": derive("caption", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.2,
-                          textColor=heading, spaceBefore=size * 0.4, spaceAfter=size * 0.3, keepWithNext=1),
+                          textColor=heading, spaceBefore=size * 0.4, spaceAfter=size * 0.3),
         "cell": derive("cell", fontSize=size * 0.88, leading=size * 1.18, spaceAfter=0),
         "cell_head": derive("cell_head", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.18,
                             spaceAfter=0, textColor=heading),
@@ -326,9 +329,12 @@ class _Story:
         table = Table(rows, colWidths=widths, repeatRows=nhead, style=TableStyle(style), hAlign="LEFT",
                       spaceBefore=2, spaceAfter=self.theme.body_size * 0.9)
         out: list[Flowable] = []
+        # Not keepWithNext: that would move a long table whole to the next page. Instead start on a
+        # new page only when the caption, header and a couple of rows would not fit.
+        out.append(CondPageBreak(self.theme.body_size * 9))
         if t.caption:
             out.append(Paragraph(_esc(t.caption), s["caption"]))
-        out.append(table)  # the caption keeps with the table; long tables split between rows
+        out.append(table)
         return out
 
     def callout(self, title: str, inner) -> Flowable:
