@@ -94,7 +94,7 @@ class _MarkdownEnvironment(SandboxedEnvironment):
     markdown_join = staticmethod(markdown_join)
 
 
-_ALWAYS = re.compile(r"([\\`*_\[\]<>&|~])")
+_ALWAYS = re.compile(r"([\\`*_\[\]<>&|~{}])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>:]|\d+[.)])")
 _SPACE = re.compile(r"\s+")
 

@@ -67,6 +67,8 @@ def _message(path: tuple, errs: list[dict]) -> str:
     messages = []
     for e in chosen:
         msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "string_too_short" and e["ctx"].get("min_length") == 1:
+            msg = "must not be empty"
         if e["type"] == "string_pattern_mismatch":
             msg = f"'{e['input']}' does not match the required form {e['ctx']['pattern']}"
         if msg not in messages:

@@ -22,6 +22,13 @@ except ImportError:  # pragma: no cover - pure-Python PyYAML
 
 Path_ = tuple[str | int, ...]
 
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a fact file is hand-edited text; beyond this it is a mistake
+MAX_VALUES = 500_000  # YAML aliases can expand a small file into billions of values ("billion laughs")
+
+
+class _TooLarge(Exception):
+    pass
+
 
 @dataclass
 class YamlDoc:
@@ -69,7 +76,11 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDoc | None, list[Probl
     doc = YamlDoc(display_path, None)
     problems: list[Problem] = []
     if node is not None:
-        doc.value = _build(node, (), doc, problems)
+        try:
+            doc.value = _build(node, (), doc, problems, [0])
+        except _TooLarge:
+            return None, [Problem(Location(display_path), f"too many values (more than {MAX_VALUES:,}); "
+                                                          "are YAML aliases (*name) expanding without end?")]
         doc.lines[()] = node.start_mark.line + 1
     return doc, problems
 
@@ -96,6 +107,10 @@ def _error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
 
 def load_yaml(path: Path, display_path: str) -> tuple[YamlDoc | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(Location(display_path), f"file is {size / 2**20:.0f} MB; fact files may be "
+                                                          f"at most {MAX_FILE_BYTES // 2**20} MB (split it into several briefs)")]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(Location(display_path), f"cannot read file: {exc.strerror or exc}")]
@@ -107,7 +122,10 @@ def load_yaml(path: Path, display_path: str) -> tuple[YamlDoc | None, list[Probl
     return parse_yaml(text, display_path)
 
 
-def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem]) -> object:
+def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem], count: list[int]) -> object:
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise _TooLarge
     if isinstance(node, yaml.MappingNode):
         out: dict[str, object] = {}
         for key_node, value_node in node.value:
@@ -123,13 +141,13 @@ def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem]) -
                 )
                 continue
             doc.lines[loc + (key,)] = line
-            out[key] = _build(value_node, loc + (key,), doc, problems)
+            out[key] = _build(value_node, loc + (key,), doc, problems, count)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             doc.lines[loc + (i,)] = item.start_mark.line + 1
-            items.append(_build(item, loc + (i,), doc, problems))
+            items.append(_build(item, loc + (i,), doc, problems, count))
         return items
     convert = _SCALAR_TAGS.get(node.tag)
     if convert is not None and not node.style:  # plain (unquoted) scalars only
