@@ -37,10 +37,12 @@ class BriefgenError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, location: Location | None = None):
+    def __init__(self, message: str, location: Location | None = None, exit_code: int | None = None):
         super().__init__(message)
         self.message = message
         self.location = location
+        if exit_code is not None:
+            self.exit_code = exit_code
 
     @property
     def problems(self) -> list[Problem]:

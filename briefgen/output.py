@@ -21,6 +21,15 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "brief"
 
 
+def write_new(files: dict[Path, bytes], force: bool = False) -> list[Path]:
+    """write_all for files the user will edit: refuse, naming them, to overwrite any unless `force`."""
+    existing = [p for p in files if p.exists()]
+    if existing and not force:
+        listed = ", ".join(str(p) for p in existing)
+        raise OutputError(f"not overwriting existing files (use --force to replace them): {listed}", exit_code=1)
+    return write_all(files)
+
+
 def write_all(files: dict[Path, bytes]) -> list[Path]:
     """Write every file atomically; on any failure remove the temp files and keep the old outputs."""
     temps: list[tuple[Path, Path]] = []

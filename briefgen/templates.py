@@ -263,18 +263,17 @@ def builtin_source(name: str) -> str:
 
 def eject(dest: Path, force: bool = False) -> list[Path]:
     """Copy the built-in set (and a reference.docx made from the DOCX writer's styles) into `dest`.
+    Refuses, naming the files, when any would be overwritten and `force` is not given."""
+    from briefgen.output import write_new
 
-    Refuses, naming every file, when any would be overwritten and `force` is not given.
-    """
-    from briefgen.output import write_all
+    return write_new(template_files(dest), force)
 
+
+def template_files(dest: Path) -> dict[Path, bytes]:
+    """The built-in template set as it would be ejected into `dest`."""
     files = {dest / name: (builtin_dir() / name).read_bytes() for name in template_names(builtin_dir())}
     files[dest / "reference.docx"] = reference_docx()
-    existing = [p for p in files if p.exists()]
-    if existing and not force:
-        listed = ", ".join(str(p) for p in existing)
-        raise TemplateError(f"not overwriting existing files (use --force to replace them): {listed}")
-    return write_all(files)
+    return files
 
 
 def reference_docx() -> bytes:
