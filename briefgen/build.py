@@ -94,7 +94,7 @@ def prepare(req: BuildRequest) -> Prepared:
 
     created, reproducible = build_time()
     as_of = req.as_of or created.date()
-    locale = req.locale or config.locale
+    locale = _check_locale(req.locale or config.locale, from_config=req.locale is None, workspace=ws)
     marking = req.marking if req.marking is not None else config.marking
     template_dir = req.template or (ws / config.template if config.template else None)
     tset = template_set(template_dir, ws)
@@ -127,6 +127,20 @@ def prepare(req: BuildRequest) -> Prepared:
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
     return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem,
                     templates=tset, context=context)
+
+
+def _check_locale(locale: str, from_config: bool, workspace: Path) -> str:
+    """A locale Babel knows (en_GB, en_US, fr_FR...), or a clear error naming where it was set."""
+    from babel import Locale, UnknownLocaleError
+
+    from briefgen.config import CONFIG_FILE, line_of_setting
+
+    try:
+        Locale.parse(locale)
+        return locale
+    except (UnknownLocaleError, ValueError, TypeError):
+        where = Location(CONFIG_FILE, line_of_setting(workspace, "locale")) if from_config else None
+        raise InvalidInput([Problem(where, f"unknown locale '{locale}' (use a form such as en_GB or en_US)")]) from None
 
 
 _environments: dict[tuple, object] = {}
