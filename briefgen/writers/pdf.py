@@ -338,16 +338,26 @@ class _Story:
         return out
 
     def callout(self, title: str, inner) -> Flowable:
-        content = ([Paragraph(_esc(title), self.s["callout_title"])] if title else []) + self.blocks(inner)
+        """A shaded box, one table row per paragraph or list item so that a long box can break
+        across pages (a single cell taller than a page cannot be laid out)."""
+        rows: list[Flowable] = [Paragraph(_esc(title), self.s["callout_title"])] if title else []
+        for block in inner:
+            match block:
+                case m.BulletList(items=items):
+                    rows += [self.list((item,), "bullet") for item in items]
+                case m.OrderedList(items=items, start=start):
+                    rows += [self.list((item,), "1", start + i) for i, item in enumerate(items)]
+                case _:
+                    rows += self.block(block)
         c = self.theme.colours
-        box = Table([[content]], colWidths=[self.width], style=TableStyle([
+        return Table([[row] for row in rows] or [[""]], colWidths=[self.width], style=TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), self.s["body"].fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.callout)),
             ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(c.accent)),
             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-            ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), 8), ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
         ]), spaceBefore=4, spaceAfter=self.theme.body_size)
-        return box
 
     def note(self, note: m.Note) -> Flowable:
         parts = [_inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
