@@ -1,0 +1,94 @@
+"""Scale: synthetic fact bases 1×, 10×, 50× the shipped brief, and a batch of separate briefs.
+
+Each size runs in its own process (`python -m benchmarks.stages`), so its peak RSS is its own
+(read with os.wait4). Inside, a build of the shipped brief warms up imports, fonts and locale data;
+the figures are medians of builds of the synthetic brief, each load → PDF + DOCX + Markdown + HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from benchmarks.synth import make_workspace
+from benchmarks.timing import Figure, cold, run_child
+
+# The key-facts box holds one line per trade goal and per diaspora group; multiplied 50 times it is
+# taller than a page, which the PDF writer cannot lay out (see `overflow_check`). These two lists stay
+# as shipped in the scale runs so that the runs measure speed; the overflow is reported on its own.
+KEY_FACT_LISTS = ("economy.goals", "people.diaspora")
+
+
+@dataclass
+class Size:
+    label: str
+    factor: int
+    briefs: int
+    records: int = 0
+    median: dict[str, float] = field(default_factory=dict)
+    batch: dict[str, float] = field(default_factory=dict)
+    rss_mb: float = 0.0
+    wall: float = 0.0
+    error: str | None = None
+    workspace: Path | None = None
+
+    def per_record(self, stage: str) -> float | None:
+        if self.batch:
+            value = self.batch.get(stage)
+        else:
+            value = self.median.get(stage)
+        return value / self.records if value is not None and self.records else None
+
+
+def run_size(tmp: Path, factor: int, repeats: int, briefs: int = 1) -> Size:
+    label = f"{factor}×" if briefs == 1 else f"{briefs} briefs × {factor}×"
+    size = Size(label, factor, briefs)
+    ws = size.workspace = make_workspace(tmp / f"ws-{factor}x-{briefs}b", factor, briefs, keep=KEY_FACT_LISTS)
+    cmd = [sys.executable, "-m", "benchmarks.stages", str(ws), str(repeats)] + (["batch"] if briefs > 1 else [])
+    wall, rss, code, out, tail = run_child(cmd, cwd=Path(__file__).resolve().parent.parent)
+    size.wall = wall
+    if code != 0:
+        size.error = f"exit {code}: {tail}"[:200]
+        return size
+    result = json.loads(out)
+    size.records = result["records"]
+    size.median = result.get("median", {})
+    size.batch = result.get("batch", {})
+    size.rss_mb = rss
+    return size
+
+
+def overflow_check(tmp: Path, factor: int = 50) -> str:
+    """Build the PDF of a workspace with *every* record list multiplied; 'ok' or the error."""
+    ws = make_workspace(tmp / f"ws-{factor}x-all", factor)
+    code = ("import sys; from pathlib import Path; from briefgen.build import BuildRequest, prepare, produce\n"
+            "try: produce(prepare(BuildRequest(workspace=Path(sys.argv[1]))), ('pdf',))\n"
+            "except Exception as e: print(f'{type(e).__name__}: {e}'.replace(chr(10), ' ')); sys.exit(1)")
+    proc = subprocess.run([sys.executable, "-c", code, str(ws)], capture_output=True, text=True, timeout=600, check=False)
+    if proc.returncode == 0:
+        return "ok"
+    return " ".join(proc.stdout.split())[:300] or (proc.stderr.strip().splitlines() or ["?"])[-1][:300]
+
+
+def cli_batch(tmp: Path, workspace: Path, repeats: int, env: dict | None = None) -> Figure:
+    """Cold `briefgen build --all --format pdf,docx` of a many-brief workspace, when briefgen has --all."""
+    bg = str(Path(sys.executable).parent / "briefgen")
+    n = len(list((workspace / "data" / "briefs").glob("*.yaml")))
+    name = f"briefgen build --all --format pdf,docx ({n} briefs)"
+    helptext = subprocess.run([bg, "build", "--help"], capture_output=True, text=True, env=env, check=False).stdout
+    if "--all" not in helptext:
+        return Figure(name, error="this briefgen has no build --all")
+    cmd = [bg, "build", "--all", "--format", "pdf,docx", "--out", str(tmp / "batch-out"), "--workspace", str(workspace)]
+    return cold(name, cmd, repeats, env=env, warmup=0, note=f"worker processes: briefgen's default (cores: {os.cpu_count()})")
+
+
+def marginal(sizes: list[Size], stage: str = "full all formats") -> list[tuple[str, float]]:
+    """Cost of each record added between consecutive single-brief sizes: equal figures mean linear growth."""
+    single = [s for s in sizes if s.briefs == 1 and not s.error and stage in s.median]
+    return [(f"{a.label} → {b.label}", (b.median[stage] - a.median[stage]) / (b.records - a.records))
+            for a, b in pairwise(single) if b.records > a.records]
