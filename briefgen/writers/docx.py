@@ -492,9 +492,11 @@ class _Writer:
 
     def _spacer(self, ctx: _Ctx) -> None:
         """A thin paragraph after a table: it keeps Word from merging adjacent tables, gives the
-        table room below, and lets a table cell or the document end with a paragraph."""
+        table room below, and lets a table cell or the document end with a paragraph. It keeps with
+        the next paragraph, else LibreOffice leaves a following heading alone at the foot of a page."""
         fmt = ctx.container.add_paragraph().paragraph_format
         fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(6)
+        fmt.keep_with_next = True
 
     # --- inlines -----------------------------------------------------------------------
 
