@@ -70,8 +70,9 @@ def assert_reports(code: int, out: str, err: str, expected: list[tuple[str, int,
         assert lines[-1] == f"{len(expected)} problems found"
 
 
-def test_every_scenario_folder_has_expectations():
-    assert set(scenario_names()) == set(EXPECTED) | {BASE_CASE}
+def test_every_check_scenario_has_a_folder():
+    # test_corpus.py checks that every folder is in its table; here, that these scenarios exist
+    assert set(EXPECTED) | {BASE_CASE} <= set(scenario_names())
 
 
 def test_valid_minimal_passes(case_workspace, run_cli):

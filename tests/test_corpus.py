@@ -1,0 +1,462 @@
+"""The failure corpus: every scenario in tests/cases/, run as a user runs briefgen.
+
+Each scenario folder is laid over valid-minimal (see conftest.py) and run through the console
+entry twice, with `check` and with `build --format all`. For every run this asserts:
+
+- no "Traceback" and no "internal error" in the output;
+- the exit code is exactly the documented one (README: 0 ok, 1 invalid input, 2 usage,
+  3 could not write);
+- every line on stderr is `error: <path>[:<line>]: <message>` (or the closing "N problems found");
+- the expected problems, at their exact path and line where they have one;
+- a failing build wrote nothing into its out folder, and no run created or removed a file outside it;
+- a successful build wrote all four formats, complete, and warned about nothing.
+
+Scenarios whose files git cannot hold (a directory where a file belongs, 5,000 records, a 20 MB
+file) are finished by a `setup` function below; their folders hold only a README.txt.
+
+A known briefgen bug is an expectation marked `bug=...`: the run is xfail(strict), so it fails
+loudly once the bug is fixed and the mark must go.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+from conftest import BASE_CASE, CASES, REPO_ROOT, scenario_names
+
+BRIEF = "data/briefs/pk-kz.yaml"
+SOURCES = "data/sources.yaml"
+COUNTRIES = "data/countries.yaml"
+THEME = "templates/theme.toml"
+CONFIG = "briefgen.toml"
+SUMMARY_TEMPLATE = "templates/sections/summary.md.j2"
+AS_OF = "2024-01-31"
+FORMATS = (".pdf", ".docx", ".md", ".html")
+
+ANY_LINE = object()  # the problem may or may not name a line
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One expected `error:` line: path (fnmatch pattern, workspace-relative), line, and what the
+    message must contain (plain strings) or match (compiled regular expressions)."""
+
+    path: str
+    line: int | None | object
+    phrases: tuple = ()
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    problems: tuple[Problem, ...] = ()
+    bug: str | None = None  # a known briefgen bug: the run is xfail(strict) with this reason
+    seconds: float | None = None  # must finish within this
+
+
+@dataclass(frozen=True)
+class Case:
+    check: Run
+    build: Run
+    setup: object = None  # setup(workspace): what git cannot hold
+    out: str | None = None  # --out relative to the workspace (default: a fresh folder outside it)
+    built: object = None  # built(files by suffix): extra checks of a successful build
+
+
+def p(path: str, line, *phrases) -> Problem:
+    return Problem(path, line, phrases)
+
+
+def bad(*problems: Problem, code: int = 1, bug: str | None = None, seconds: float | None = None) -> Run:
+    return Run(code, problems, bug, seconds)
+
+
+OK = Run(0)
+
+
+def both(run: Run, **kw) -> Case:
+    """The fact base is wrong: `check` and `build` report the same."""
+    return Case(run, run, **kw)
+
+
+def build_only(run: Run, **kw) -> Case:
+    """Templates, theme, settings or output are wrong: `check` (the fact base only) passes."""
+    return Case(OK, run, **kw)
+
+
+# --- setups for what git cannot hold -------------------------------------------------------
+
+
+def make_countries_a_directory(ws: Path) -> None:
+    (ws / COUNTRIES).unlink()
+    (ws / COUNTRIES).mkdir()
+    (ws / COUNTRIES / "README.txt").write_text("a folder where a file belongs\n")
+
+
+ENORMOUS_RECORDS = 5000
+_CLONE = """\
+  - id: ties-{i}
+    text: The two countries have friendly ties (record {i}).
+    label: Ties {i}
+    sources:
+      - source: note
+        quote: The two countries have friendly ties.
+"""
+
+
+def make_enormous(ws: Path, records: int = ENORMOUS_RECORDS) -> None:
+    """Clone a summary record `records` times with new ids (the brief then has records + 3)."""
+    path = ws / BRIEF
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\ndiplomacy:") == 1
+    clones = "".join(_CLONE.format(i=i) for i in range(records))
+    path.write_text(text.replace("\ndiplomacy:", clones + "\ndiplomacy:"), encoding="utf-8")
+
+
+LIMIT_MB = 20
+
+
+def make_oversized(ws: Path) -> None:
+    """sources.yaml stays valid YAML, padded with comments past the 20 MB limit."""
+    path = ws / SOURCES
+    pad = ("# " + "x" * 1022 + "\n") * 1024  # 1 MiB
+    with path.open("a", encoding="utf-8") as fh:
+        for _ in range(LIMIT_MB + 1):
+            fh.write(pad)
+    assert path.stat().st_size > LIMIT_MB * 2**20
+
+
+def heading_kept(files: dict[str, Path]) -> None:
+    md = files[".md"].read_text(encoding="utf-8")
+    assert "\ufeff" not in md, "the template's byte order mark ended up in the brief"
+    assert re.search(r"^# Summary$", md, re.MULTILINE), "the Summary heading was lost"
+
+
+# scenario -> expectations of `check` and of `build --format all`
+TABLE: dict[str, Case] = {
+    BASE_CASE: both(OK),
+    # --- the fact base (also in test_check.py) ---
+    "yaml-syntax-error": both(bad(p(BRIEF, 14, "YAML syntax error", "mapping values are not allowed"))),
+    "duplicate-key": both(bad(p(BRIEF, 4, "duplicate key 'title'", "first defined on line 2"),
+                              p(BRIEF, 25, "duplicate key 'date'", "first defined on line 23"))),
+    "tab-indentation": both(bad(p(BRIEF, 15, "YAML syntax error", "tab character", "spaces"))),
+    "unknown-key": both(bad(p(BRIEF, 13, "missing required key 'text'"), p(BRIEF, 14, "unknown key 'txt'"))),
+    "missing-key": both(bad(p(BRIEF, 16, "missing required key 'quote'", "summary[1].sources[0]"))),
+    "wrong-type": both(bad(p(BRIEF, 4, "countries", "valid list"))),
+    "unknown-source-id": both(bad(p(BRIEF, 16, "unknown source id 'notes'", SOURCES))),
+    "invented-quote": both(bad(p(BRIEF, 17, "quote not found", "seeds/note.txt"))),
+    "invalid-date": both(bad(p(BRIEF, 8, "invalid date '2022-13-01'"), p(BRIEF, 22, "invalid date '2022-02-30'"))),
+    "duplicate-record-id": both(bad(p(BRIEF, 13, "duplicate record id 'relations'", "first on line 7"))),
+    "unknown-country": both(bad(p(BRIEF, 27, "unknown country code 'KG'", COUNTRIES))),
+    "missing-source-file": both(bad(p(SOURCES, 6, "source file 'seeds/notes.txt'", "not found"))),
+    "source-not-utf8": both(bad(p(SOURCES, 6, "source file 'seeds/note.txt'", "not valid UTF-8"))),
+    "several-problems": both(bad(p(BRIEF, 4, "unknown country code 'UZ'"), p(BRIEF, 17, "quote not found"),
+                                 p(COUNTRIES, 10, "duplicate country 'PK'"))),
+    # --- files that are not what they should be ---
+    "unreadable-file": both(
+        bad(p("data/briefs/notes.yaml", None, re.compile(r"(?i)folder|director|cannot read")),
+            p(COUNTRIES, None, re.compile(r"(?i)folder|director|cannot read")),
+            bug="a data file that is a directory is reported as 'file not found' (factbase._load tests "
+                "is_file(); data/briefs/notes.yaml was even listed by the glob)"),
+        setup=make_countries_a_directory),
+    "empty-file": both(bad(p(BRIEF, ANY_LINE, re.compile(r"(?i)\bempty\b")),
+                           bug="an empty brief file is reported as '(top level): Input should be a valid "
+                               "dictionary or instance of Brief' (pydantic wording, a Python class name) "
+                               "instead of saying the file is empty")),
+    "non-utf8-data": both(bad(p(COUNTRIES, 9, "not valid UTF-8"))),
+    "bom-and-crlf": both(OK),
+    "bom-in-settings": build_only(
+        Run(0, bug="briefgen.toml and theme.toml saved with a UTF-8 BOM fail with 'TOML syntax error: Invalid "
+                   "statement' (config.py and theme.py read with encoding='utf-8', not 'utf-8-sig'; the YAML "
+                   "and source files accept a BOM)")),
+    "bom-in-template": build_only(
+        Run(0, bug="a template saved with a UTF-8 BOM puts U+FEFF into the Markdown: its first heading "
+                   "('# Summary') becomes a literal paragraph '\\# Summary' and the build warns about an "
+                   "invisible character"),
+        built=heading_kept),
+    # --- hostile YAML and size limits ---
+    "yaml-alias-bomb": both(bad(p(BRIEF, None, "too many values", "aliases"), seconds=15)),
+    "yaml-recursive-alias": both(bad(p(BRIEF, ANY_LINE, "alias"),
+                                     bug="`loop: &loop [*loop]` (an alias inside the node it names) exits 70 "
+                                         "'internal error: RecursionError' from yamlfile._build")),
+    "yaml-deep-nesting": both(bad(p(BRIEF, ANY_LINE, "nest"),
+                                  bug="990 nested flow sequences (libyaml accepts up to 1000) exit 70 "
+                                      "'internal error: RecursionError' from yamlfile._build")),
+    "enormous-fact-base": both(Run(0, seconds=60), setup=make_enormous),
+    "oversized-file": both(bad(p(SOURCES, None, f"at most {LIMIT_MB} MB"), seconds=15), setup=make_oversized),
+    "brief-id-with-path": both(bad(p(BRIEF, 1, "id", "'../evil'"), p("data/briefs/second.yaml", 1, "id", "'a/b'"))),
+    # --- output ---
+    "output-name": build_only(
+        bad(p("out*", None, re.compile(r"(?i)is a file|not a (folder|directory)|exists")), code=3,
+            bug="--out naming an existing regular file is rejected by typer's file_okay=False as a usage "
+                "error: exit 2 and 'Error: Invalid value for '--out' / '-o': dir '...' is a file.' instead "
+                "of the documented 3 (could not write) and an error: line"),
+        out="out"),
+    # --- templates ---
+    "template-includes-itself": build_only(bad(p(SUMMARY_TEMPLATE, 3, "includes or extends itself"))),
+    "template-missing": build_only(bad(p("templates/brief.md.j2", 3, "template 'sections/nope.md.j2' not found"))),
+    "template-undefined-variable": build_only(bad(p(SUMMARY_TEMPLATE, 3, "undefined", "'recipient' is undefined"))),
+    "template-syntax-error": build_only(bad(p(SUMMARY_TEMPLATE, 4, "template syntax error"))),
+    "template-sandbox-escape": build_only(bad(p("templates/brief.md.j2", 3, "not allowed in a template", "__class__"))),
+    # --- theme ---
+    "theme-bad": build_only(bad(
+        p(THEME, 3, "pagesize", "unknown setting"),
+        p(THEME, 4, "logo file 'crest.png' not found"),
+        p(THEME, 7, "colours.heading", "#RRGGBB"),
+        bug="not all problems at once: theme.load_theme checks the logo only after the settings validate, "
+            "so the missing logo (line 4) is not reported with the unknown setting and the bad colour")),
+    "theme-missing-logo": build_only(bad(p(THEME, 2, "logo file 'crest.png' not found"))),
+    "theme-syntax-error": build_only(bad(
+        p(THEME, 3, "TOML syntax error"),
+        bug="theme TOML syntax errors are unlocated ('templates/theme.toml: TOML syntax error: ... (at line 3, "
+            "column 19)'): theme.load_theme reads exc.lineno, which tomllib has only from Python 3.14; "
+            "config.py falls back to the message, theme.py does not")),
+    # --- briefgen.toml ---
+    "config-unknown-setting": build_only(bad(p(CONFIG, 3, "unknown setting 'ouput'"))),
+    "config-syntax-error": build_only(bad(p(CONFIG, 2, "TOML syntax error"))),
+    "config-bad": build_only(bad(
+        p(CONFIG, 2, "unknown setting 'colour'"),
+        p(CONFIG, 4, "output"),
+        bug="an unknown [section] in briefgen.toml is unlocated ('briefgen.toml: unknown setting 'output''): "
+            "config._line_of_key matches only `key =`, not `[key]`")),
+    "config-template-missing": build_only(bad(
+        p(CONFIG, 2, "office-templates", "does not exist"),
+        bug="`template = \"office-templates\"` naming a missing folder is reported without a file or line "
+            "('error: template folder '<ws>/office-templates' does not exist'), not at briefgen.toml:2")),
+}
+
+
+# --- running and judging --------------------------------------------------------------------
+
+ERROR_LINE = re.compile(r"^error: (?P<path>[^\s:][^\s:]*)(?::(?P<line>\d+))?: (?P<message>\S.*)$")
+COUNT_LINE = re.compile(r"^(?P<n>\d+) problems found$")
+
+
+def _cases():
+    for name in scenario_names():
+        case = TABLE.get(name)
+        if case is None:
+            continue  # test_every_scenario_is_in_the_table names it
+        for command in ("check", "build"):
+            run = getattr(case, command)
+            marks = [pytest.mark.xfail(strict=True, reason="BUG: " + run.bug)] if run.bug else []
+            yield pytest.param(name, command, id=f"{name}-{command}", marks=marks)
+
+
+def _workspace_relative(path: str, ws: Path) -> str:
+    """Template and theme errors name the file as found (absolute, or relative to the current
+    folder); fact-base errors name it relative to the workspace. Compare them all the latter way."""
+    candidate = Path(path) if Path(path).is_absolute() else Path.cwd() / path
+    try:
+        return candidate.resolve().relative_to(ws.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def _snapshot(root: Path, skip: Path) -> set[str]:
+    """Every file and folder under `root` except `skip` (the out folder) and what is inside it."""
+    return {q.relative_to(root).as_posix() for q in root.rglob("*")
+            if q != skip and skip not in q.parents}
+
+
+def assert_problems(err: str, expected: tuple[Problem, ...], ws: Path) -> None:
+    lines = err.splitlines()
+    assert lines, "a failing run must say why"
+    bad_form = [line for line in lines if not (ERROR_LINE.match(line) or COUNT_LINE.match(line))]
+    assert not bad_form, f"not in the form 'error: <path>[:<line>]: <message>': {bad_form}"
+    errors = [ERROR_LINE.match(line) for line in lines if line.startswith("error: ")]
+    assert len(errors) == len(expected), f"expected {len(expected)} problem(s), got:\n{err}"
+    if len(expected) > 1:
+        assert lines[-1] == f"{len(expected)} problems found", err
+    for m, want in zip(errors, expected):
+        shown = _workspace_relative(m.group("path"), ws)
+        assert fnmatch(shown, want.path), f"{m.group(0)!r}: path {shown!r} should be {want.path!r}"
+        line = int(m.group("line")) if m.group("line") else None
+        if want.line is not ANY_LINE:
+            assert line == want.line, f"{m.group(0)!r}: line {line} should be {want.line}"
+        for phrase in want.phrases:
+            if isinstance(phrase, re.Pattern):
+                assert phrase.search(m.group("message")), f"{phrase.pattern!r} does not match {m.group(0)!r}"
+            else:
+                assert phrase in m.group("message"), f"{phrase!r} not in {m.group(0)!r}"
+
+
+def assert_complete(files: dict[str, Path]) -> None:
+    """Quick completeness checks (test_outputs.py parses each format fully)."""
+    pdf = files[".pdf"].read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    with zipfile.ZipFile(files[".docx"]) as z:
+        assert z.testzip() is None and "word/document.xml" in z.namelist()
+    assert files[".md"].read_text(encoding="utf-8").strip()
+    assert files[".html"].read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+def test_every_scenario_is_in_the_table():
+    assert set(scenario_names()) == set(TABLE)
+
+
+@pytest.mark.parametrize("scenario, command", list(_cases()))
+def test_scenario(scenario, command, case_workspace, run_cli, tmp_path):
+    case = TABLE[scenario]
+    run = getattr(case, command)
+    ws = case_workspace(scenario)
+    if case.setup:
+        case.setup(ws)
+    out = ws / case.out if case.out else tmp_path / "out"
+    out_file_before = out.read_bytes() if out.is_file() else None
+    before = _snapshot(tmp_path, out)
+
+    if command == "check":
+        args = ["check", "--workspace", str(ws)]
+    else:
+        args = ["build", "--format", "all", "--as-of", AS_OF, "--workspace", str(ws), "--out", str(out)]
+    start = time.monotonic()
+    code, stdout, stderr = run_cli(*args)
+    elapsed = time.monotonic() - start
+
+    assert "Traceback" not in stdout + stderr, stderr
+    assert "internal error" not in stdout + stderr, stderr
+    assert code == run.code, f"exit {code}, expected {run.code}\n{stderr}"
+    if run.seconds is not None:
+        assert elapsed < run.seconds, f"{command} took {elapsed:.1f} s (limit {run.seconds} s)"
+
+    if run.code == 0:
+        assert stderr == "", f"a clean run should warn about nothing:\n{stderr}"
+        if command == "check":
+            assert re.fullmatch(r"ok: \d+ records in 1 brief\(s\), 1 source\(s\), \d+ quotes verified\n", stdout)
+        else:
+            files = {q.suffix: q for q in out.iterdir()}
+            assert sorted(stdout.splitlines()) == sorted(str(q) for q in files.values())
+            assert set(files) == set(FORMATS), sorted(out.iterdir())
+            assert all(q.name.startswith(f"pk-kz-brief-{AS_OF}") for q in files.values())
+            assert_complete(files)
+            if case.built:
+                case.built(files)
+    else:
+        assert stdout == ""
+        assert_problems(stderr, run.problems, ws)
+        if out_file_before is not None:
+            assert out.read_bytes() == out_file_before, "the file given as --out was changed"
+        else:
+            assert not out.exists() or not any(out.iterdir()), f"a failed {command} wrote {sorted(out.iterdir())}"
+    assert _snapshot(tmp_path, out) == before, "files outside the out folder were created or removed"
+
+
+# --- what the table cannot say ----------------------------------------------------------------
+
+
+def test_enormous_fact_base_is_really_enormous(case_workspace, run_cli):
+    ws = case_workspace("enormous-fact-base")
+    make_enormous(ws)
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"ok: {ENORMOUS_RECORDS + 3} records in 1 brief(s)")
+
+
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.monotonic()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.monotonic() - start
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(done.returncode, f"{elapsed:.2f}", peak_kb)
+sys.stderr.write(done.stderr)
+"""
+
+
+def test_enormous_fact_base_builds_markdown_in_bounded_time_and_memory(case_workspace, tmp_path):
+    """5,000 records: `build --format md` in a child process (measured by a fresh parent, so that
+    RUSAGE_CHILDREN sees that build alone) takes under 60 s and under 1 GiB of memory."""
+    ws = case_workspace("enormous-fact-base")
+    make_enormous(ws)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", MEASURE, str(REPO_ROOT / ".venv/bin/briefgen"), "build", "--format", "md",
+           "--as-of", AS_OF, "--workspace", str(ws), "--out", str(out)]
+    if not Path(cmd[3]).exists():
+        cmd[3:4] = [sys.executable, "-m", "briefgen"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    code, seconds, peak_kb = result.stdout.split()
+    assert "Traceback" not in result.stderr
+    assert int(code) == 0, result.stderr
+    assert float(seconds) < 60, f"{seconds} s"
+    assert int(peak_kb) < 1024 * 1024, f"peak memory {int(peak_kb) // 1024} MiB"
+    md = (out / f"pk-kz-brief-{AS_OF}.md").read_text(encoding="utf-8")
+    assert "record 4999" in md
+
+
+def test_oversized_file_is_refused_before_it_is_read(case_workspace, run_cli):
+    ws = case_workspace("oversized-file")
+    make_oversized(ws)
+    start = time.monotonic()
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert time.monotonic() - start < 15
+    assert code == 1 and out == ""
+    assert err == (f"error: {SOURCES}: file is {LIMIT_MB + 1} MB; fact files may be at most {LIMIT_MB} MB "
+                   "(split it into several briefs)\n")
+
+
+def test_committed_fixture_bytes_are_as_intended():
+    """Guard: an editor or a git filter normalising these files would void their scenarios."""
+    bom = CASES / "bom-and-crlf"
+    for rel in (COUNTRIES, SOURCES, BRIEF, "seeds/note.txt"):
+        raw = (bom / rel).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), rel
+        assert raw.count(b"\r\n") == raw.count(b"\n") > 0, rel
+    for rel in (CONFIG, THEME):
+        raw = (CASES / "bom-in-settings" / rel).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw, rel
+    assert (CASES / "bom-in-template" / SUMMARY_TEMPLATE).read_bytes().startswith(b"\xef\xbb\xbf")
+    latin1 = (CASES / "non-utf8-data" / COUNTRIES).read_bytes()
+    assert b"Kazakhstan\xe9)" in latin1.splitlines()[8]
+    with pytest.raises(UnicodeDecodeError):
+        latin1.decode("utf-8")
+    deep = (CASES / "yaml-deep-nesting" / BRIEF).read_text()
+    assert deep.count("[") == 990
+    assert (CASES / "unreadable-file" / "data/briefs/notes.yaml").is_dir()
+
+
+# Whatever a template tries, it only renders: no Python object internals, no files outside the
+# template folders. Each payload replaces line 3 of brief.md.j2.
+SANDBOX_PAYLOADS = {
+    "str-mro": ("{{ ''.__class__.__mro__ }}", "not allowed in a template"),
+    "cycler-globals": ("{{ cycler.__init__.__globals__ }}", "not allowed in a template"),
+    "joiner-globals-os": ("{{ joiner.__init__.__globals__.os }}", "not allowed in a template"),
+    "lipsum-popen": ("{{ lipsum.__globals__['os'].popen('id').read() }}", "not allowed in a template"),
+    "namespace-globals": ("{{ namespace.__init__.__globals__ }}", "not allowed in a template"),
+    "subclasses": ("{{ brief.__class__.__base__.__subclasses__() }}", "not allowed in a template"),
+    "attr-filter": ("{{ brief|attr('__class__') }}", "not allowed in a template"),
+    "format-string": ("{{ '{0.__class__.__init__.__globals__}'.format(brief) }}", "not allowed in a template"),
+    "helper-globals": ("{{ cite.__globals__ }}", "not allowed in a template"),
+    "self-reference": ("{{ self._TemplateReference__context }}", "not allowed in a template"),
+    "include-absolute": ("{% include '/etc/passwd' %}", "not found"),
+    "include-parent": ("{% include '../../../../../../etc/passwd' %}", "not found"),
+    "huge-range": ("{% for i in range(10**9) %}x{% endfor %}", "range"),
+}
+
+
+@pytest.mark.parametrize("payload, phrase", list(SANDBOX_PAYLOADS.values()), ids=list(SANDBOX_PAYLOADS))
+def test_template_only_renders(payload, phrase, case_workspace, run_cli, tmp_path):
+    ws = case_workspace("template-sandbox-escape")
+    template = ws / "templates/brief.md.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines[2] = payload
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", "--format", "md", "--workspace", str(ws), "--out", str(out))
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert code == 1, stderr
+    assert_problems(stderr, (p("templates/brief.md.j2", 3, phrase),), ws)
+    for leak in ("<class", "<module", "<function", "root:", "uid="):
+        assert leak not in stdout + stderr
+    assert not out.exists()
