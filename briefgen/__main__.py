@@ -1,3 +1,3 @@
-from briefgen.cli import main
+from briefgen._entry import main
 
 main()

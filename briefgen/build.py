@@ -97,7 +97,8 @@ def prepare(req: BuildRequest) -> Prepared:
     locale = _check_locale(req.locale or config.locale, from_config=req.locale is None, workspace=ws)
     marking = req.marking if req.marking is not None else config.marking
     template_dir = req.template or (ws / config.template if config.template else None)
-    tset = template_set(template_dir, ws)
+    from_config = req.template is None and config.template is not None
+    tset = template_set(template_dir, ws, _setting(ws, "template") if from_config else None)
     theme_path = tset.find_file(THEME_FILE)
     theme = load_theme(theme_path)
     organisation = config.organisation or theme.organisation
@@ -129,17 +130,21 @@ def prepare(req: BuildRequest) -> Prepared:
                     templates=tset, context=context)
 
 
+def _setting(workspace: Path, key: str) -> Location:
+    from briefgen.config import CONFIG_FILE, line_of_setting
+
+    return Location(CONFIG_FILE, line_of_setting(workspace, key))
+
+
 def _check_locale(locale: str, from_config: bool, workspace: Path) -> str:
     """A locale Babel knows (en_GB, en_US, fr_FR...), or a clear error naming where it was set."""
     from babel import Locale, UnknownLocaleError
-
-    from briefgen.config import CONFIG_FILE, line_of_setting
 
     try:
         Locale.parse(locale)
         return locale
     except (UnknownLocaleError, ValueError, TypeError):
-        where = Location(CONFIG_FILE, line_of_setting(workspace, "locale")) if from_config else None
+        where = _setting(workspace, "locale") if from_config else None
         raise InvalidInput([Problem(where, f"unknown locale '{locale}' (use a form such as en_GB or en_US)")]) from None
 
 
@@ -160,15 +165,13 @@ def _environment(tset, locale: str):
 
 def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str, ...] | None:
     """The section order from briefgen.toml, each checked against the template set."""
-    from briefgen.config import CONFIG_FILE, line_of_setting
-
     if config.sections is None:
         return None
     known = sorted(n.removeprefix("sections/").removesuffix(".md.j2") for n in available
                    if n.startswith("sections/") and n != "sections/title.md.j2")  # the title block always comes first
     unknown = [s for s in config.sections if s not in known]
     if unknown:
-        where = Location(CONFIG_FILE, line_of_setting(workspace, "sections"))
+        where = _setting(workspace, "sections")
         raise InvalidInput([Problem(where, f"unknown section '{name}' (sections: {', '.join(known)})") for name in unknown])
     return tuple(config.sections)
 

@@ -6,6 +6,7 @@ and `briefgen check` stay fast. Errors are turned into output in exactly one pla
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -82,7 +83,7 @@ def _formats(value: str) -> tuple[str, ...]:
 def build(
     brief: Annotated[Optional[str], typer.Argument(help="Brief id (see `briefgen list`); optional when there is one.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, md, html, all, or a comma list.")] = "pdf",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.", file_okay=False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.",
                                                 show_default="out/ in the workspace")] = None,
     marking: Annotated[Optional[str], typer.Option("--marking", help="Protective marking on every page.",
                                                    show_default="from briefgen.toml")] = None,
@@ -258,12 +259,10 @@ def list_briefs(workspace: WorkspaceOpt = Path(".")) -> None:
 def _handle_signals() -> dict:
     """Ctrl+C and SIGTERM raise Interrupted, so temp files are removed on the way out.
     Returns the previous handlers, restored when `main` returns."""
-    import signal
-
     from briefgen.errors import Interrupted
 
-    def stop(signum, _frame):
-        raise Interrupted(f"interrupted ({signal.Signals(signum).name}); unfinished files were not written")
+    def stop(_signum, _frame):
+        raise Interrupted()
 
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -282,8 +281,6 @@ def main(argv: list[str] | None = None) -> None:
     """
     from briefgen.errors import BriefgenError
 
-    import signal
-
     previous = _handle_signals()
     try:
         app(args=argv, prog_name="briefgen")
@@ -301,5 +298,6 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
         sys.exit(70)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        if argv is not None:  # called as a library (tests): give the caller its handlers back
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

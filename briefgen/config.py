@@ -33,15 +33,14 @@ def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
     if not path.exists():
         return Config(), []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
         data = tomllib.loads(text)
     except UnicodeDecodeError:
         return Config(), [Problem(Location(CONFIG_FILE), "file is not valid UTF-8 text")]
     except OSError as exc:
         return Config(), [Problem(Location(CONFIG_FILE), f"cannot read file: {exc.strerror or exc}")]
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        msg = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        line, msg = toml_error(exc)
         return Config(), [Problem(Location(CONFIG_FILE, line), f"TOML syntax error: {msg}")]
     try:
         return Config.model_validate(data), []
@@ -60,19 +59,22 @@ def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
 def line_of_setting(workspace: Path, key: str) -> int | None:
     """The line of a setting in the workspace's briefgen.toml (for errors found after loading)."""
     try:
-        return _line_of_key((workspace / CONFIG_FILE).read_text(encoding="utf-8"), key)
+        return _line_of_key((workspace / CONFIG_FILE).read_text(encoding="utf-8-sig"), key)
     except OSError:
         return None
 
 
 def _line_of_key(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])")
     for number, line in enumerate(text.splitlines(), 1):
         if pattern.match(line):
             return number
     return None
 
 
-def _line_from_message(message: str) -> int | None:
-    m = re.search(r"at line (\d+)", message)
-    return int(m.group(1)) if m else None
+def toml_error(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """(line, message) of a TOML syntax error (Python < 3.14 has them only in the text)."""
+    text = str(exc)
+    m = re.search(r"\(at line (\d+)", text)
+    line = getattr(exc, "lineno", None) or (int(m.group(1)) if m else None)
+    return line, getattr(exc, "msg", None) or re.sub(r"\s*\(at (line|end of document).*\)$", "", text)

@@ -92,9 +92,16 @@ class OutputError(BriefgenError):
 
 
 class Interrupted(BriefgenError):
-    """Stopped by Ctrl+C or SIGTERM; raised from the signal handler so every cleanup runs."""
+    """Stopped by Ctrl+C or SIGTERM; raised from the signal handler so every cleanup runs.
+
+    The message is fixed: libraries that catch and re-raise exceptions with their own text
+    (reportlab does) must not garble what the user reads."""
 
     exit_code = 130
+    MESSAGE = "interrupted; unfinished files were not written and earlier ones were kept"
+
+    def __init__(self, *_args, **_kwargs):
+        super().__init__(self.MESSAGE)
 
 
 def _problem_order(p: Problem):

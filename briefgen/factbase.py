@@ -123,13 +123,16 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
 def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Problem], fb: FactBase | None = None):
     path = workspace / rel
     if not path.is_file():
-        problems.append(Problem(Location(rel), "file not found"))
+        problems.append(Problem(Location(rel), "is a folder, not a file" if path.is_dir() else "file not found"))
         return None, None
     doc, found = load_yaml(path, rel)
     problems += found
     if doc is not None and fb is not None:
         fb.docs[rel] = doc
     if doc is None or found:
+        return doc, None
+    if doc.value is None:
+        problems.append(Problem(Location(rel), "file is empty"))
         return doc, None
     value, found = validate(model, doc)
     problems += found

@@ -6,19 +6,38 @@ target folder and renamed over the old one only once all temp files exist.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import signal
 import tempfile
+import threading
 import unicodedata
 from pathlib import Path
 
-from briefgen.errors import OutputError
+from briefgen.errors import Location, OutputError
 
 
 def safe_name(text: str) -> str:
     """ASCII file-name stem: 'Pakistan–Kazakhstan brief' -> 'pakistan-kazakhstan-brief'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "brief"
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM (delivered when the block ends) where the platform allows it."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
 
 
 def write_new(files: dict[Path, bytes], force: bool = False) -> list[Path]:
@@ -31,25 +50,56 @@ def write_new(files: dict[Path, bytes], force: bool = False) -> list[Path]:
 
 
 def write_all(files: dict[Path, bytes]) -> list[Path]:
-    """Write every file atomically; on any failure remove the temp files and keep the old outputs."""
+    """Write every file, all or nothing: each goes to a temp file beside its target; only when all
+    exist are they renamed into place, and if any rename fails (or a signal arrives) the files
+    already replaced are put back from backups. Old outputs survive every failure."""
     temps: list[tuple[Path, Path]] = []
+    backups: list[tuple[Path, Path | None]] = []  # (target, its previous version or None)
     try:
         for target, data in files.items():
+            if target.is_dir():
+                raise OutputError("cannot write the file: a folder of that name is in the way", Location(str(target)))
+            if target.parent.exists() and not target.parent.is_dir():
+                raise OutputError("is a file, not a folder: cannot write into it", Location(str(target.parent)))
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-                temps.append((Path(tmp), target))
+            except OSError as exc:
+                raise OutputError(f"cannot write here: {exc.strerror or exc}", Location(str(target.parent))) from None
+            temps.append((Path(tmp), target))
+            try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.chmod(tmp, 0o644)
             except OSError as exc:
-                raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-        for tmp, target in temps:
-            os.replace(tmp, target)
+                raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
+        with _signals_held():  # the renames are one step: a Ctrl+C arrives after them, not between
+            for tmp, target in temps:
+                backup = None
+                if target.exists():
+                    backup = target.with_name(f".{target.name}.{os.getpid()}.bak")
+                    os.link(target, backup) if hasattr(os, "link") else shutil.copy2(target, backup)
+                backups.append((target, backup))
+                try:
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
         return [target for _, target in temps]
-    except BaseException:  # includes KeyboardInterrupt: never leave temp files behind
+    except BaseException:  # includes Interrupted and KeyboardInterrupt: put back what was replaced
+        for target, backup in reversed(backups):
+            try:
+                if backup is not None:
+                    os.rename(backup, target)
+                elif target.exists():
+                    target.unlink()
+            except OSError:
+                pass
+        raise
+    finally:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
-        raise
+        for _, backup in backups:
+            if backup is not None:
+                backup.unlink(missing_ok=True)

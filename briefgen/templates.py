@@ -133,11 +133,12 @@ class TemplateSet:
         return None
 
 
-def template_set(override: Path | None, workspace: Path) -> TemplateSet:
+def template_set(override: Path | None, workspace: Path, where: Location | None = None) -> TemplateSet:
+    """The search path; `where` locates the setting that named `override` (for the error)."""
     dirs = []
     if override is not None:
         if not override.is_dir():
-            raise TemplateError(f"template folder '{override}' does not exist")
+            raise TemplateError(f"template folder '{override}' does not exist", where)
         dirs.append(override)
     if (workspace / "templates").is_dir():
         dirs.append(workspace / "templates")
@@ -157,8 +158,8 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
     note): `.html.j2` templates are HTML-autoescaped and other templates are plain text.
     """
     loader = jinja2.ChoiceLoader([
-        jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_dir()))}),
-        jinja2.FileSystemLoader([str(d) for d in templates.dirs]),
+        jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_dir()), encoding="utf-8-sig")}),
+        jinja2.FileSystemLoader([str(d) for d in templates.dirs], encoding="utf-8-sig"),  # a BOM is not text
     ])
     env = (_MarkdownEnvironment if markdown else SandboxedEnvironment)(
         loader=loader,

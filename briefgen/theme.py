@@ -75,17 +75,21 @@ class Theme(_Strict):
 
 
 def load_theme(path: Path | None, display: str | None = None) -> Theme:
-    """Load a theme file; a missing path gives the default theme."""
+    """Load a theme file (every problem at once, located); a missing path gives the default theme."""
+    from briefgen.config import toml_error
+
     if path is None or not path.is_file():
         return Theme()
     shown = display or str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, OSError) as exc:
         raise InvalidInput([Problem(Location(shown), f"cannot read theme: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput([Problem(Location(shown, getattr(exc, "lineno", None)), f"TOML syntax error: {exc}")]) from None
+        line, message = toml_error(exc)
+        raise InvalidInput([Problem(Location(shown, line), f"TOML syntax error: {message}")]) from None
     data["base_dir"] = str(path.parent)
+    problems = _logo_problems(data.get("logo"), path, shown)
     try:
         theme = Theme.model_validate(data)
     except ValidationError as exc:
@@ -94,21 +98,28 @@ def load_theme(path: Path | None, display: str | None = None) -> Theme:
                     f"{'.'.join(map(str, e['loc']))}: "
                     + ("unknown setting" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")))
             for e in exc.errors(include_url=False)
-        ]
-        raise InvalidInput(problems) from None
-    logo = theme.logo_path()
-    if logo is not None:
-        head = logo.read_bytes()[:8] if logo.is_file() else b""
-        if not logo.is_file():
-            raise InvalidInput([Problem(Location(shown, _line_of(path, "logo")), f"logo file '{theme.logo}' not found")])
-        if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
-            raise InvalidInput([Problem(Location(shown, _line_of(path, "logo")), f"logo '{theme.logo}' is not a PNG or JPEG image")])
+        ] + problems
+    if problems:
+        raise InvalidInput(problems)
     return theme
+
+
+def _logo_problems(logo: object, path: Path, shown: str) -> list[Problem]:
+    if not isinstance(logo, str) or not logo:
+        return []
+    where = Location(shown, _line_of(path, "logo"))
+    file = path.parent / logo
+    if not file.is_file():
+        return [Problem(where, f"logo file '{logo}' not found (relative to {path.parent})")]
+    head = file.read_bytes()[:8]
+    if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
+        return [Problem(where, f"logo '{logo}' is not a PNG or JPEG image")]
+    return []
 
 
 def _line_of(path: Path, key: str) -> int | None:
     """The line where `key = ...` (or the table `[key]`) is set in a TOML file."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
         stripped = line.strip()
         if re.match(rf"{re.escape(key)}\s*=", stripped) or stripped == f"[{key}]":
             return number

@@ -30,6 +30,11 @@ class _TooLarge(Exception):
     pass
 
 
+class _Recursive(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 @dataclass
 class YamlDoc:
     """A parsed file: its value and the 1-based line of each path into it."""
@@ -78,6 +83,11 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDoc | None, list[Probl
     if node is not None:
         try:
             doc.value = _build(node, (), doc, problems, [0])
+        except _Recursive as exc:
+            return None, [Problem(Location(display_path, exc.line), "an alias (*name) refers to the value that "
+                                                                    "contains it; YAML values cannot contain themselves")]
+        except RecursionError:
+            return None, [Problem(Location(display_path), "values nested too deeply to read")]
         except _TooLarge:
             return None, [Problem(Location(display_path), f"too many values (more than {MAX_VALUES:,}); "
                                                           "are YAML aliases (*name) expanding without end?")]
@@ -122,10 +132,15 @@ def load_yaml(path: Path, display_path: str) -> tuple[YamlDoc | None, list[Probl
     return parse_yaml(text, display_path)
 
 
-def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem], count: list[int]) -> object:
+def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem], count: list[int],
+           open_nodes: frozenset = frozenset()) -> object:
     count[0] += 1
     if count[0] > MAX_VALUES:
         raise _TooLarge
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in open_nodes:  # `a: &a [*a]`: an alias inside its own anchor
+            raise _Recursive(node.start_mark.line + 1)
+        open_nodes = open_nodes | {id(node)}
     if isinstance(node, yaml.MappingNode):
         out: dict[str, object] = {}
         for key_node, value_node in node.value:
@@ -141,13 +156,13 @@ def _build(node: yaml.Node, loc: Path_, doc: YamlDoc, problems: list[Problem], c
                 )
                 continue
             doc.lines[loc + (key,)] = line
-            out[key] = _build(value_node, loc + (key,), doc, problems, count)
+            out[key] = _build(value_node, loc + (key,), doc, problems, count, open_nodes)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
             doc.lines[loc + (i,)] = item.start_mark.line + 1
-            items.append(_build(item, loc + (i,), doc, problems, count))
+            items.append(_build(item, loc + (i,), doc, problems, count, open_nodes))
         return items
     convert = _SCALAR_TAGS.get(node.tag)
     if convert is not None and not node.style:  # plain (unquoted) scalars only
