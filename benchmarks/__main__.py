@@ -42,7 +42,8 @@ def main() -> None:
         if not args.quick:
             sizes.append(scale.run_size(tmp, 1, 1, briefs=40))
             if sizes[-1].workspace is not None:
-                fig["groups"]["cold processes"].append(scale.cli_batch(tmp, sizes[-1].workspace, 3, env))
+                fig["batch"] = [scale.cli_batch(tmp, sizes[-1].workspace, 3, env, jobs=j) for j in (1, os.cpu_count())]
+                fig["groups"]["cold processes"] += fig["batch"]
         overflow = "not run (--quick)" if args.quick else scale.overflow_check(tmp)
         notes = verdicts.notes(content, sizes, overflow, env_note())
         info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -75,16 +75,17 @@ def overflow_check(tmp: Path, factor: int = 50) -> str:
     return " ".join(proc.stdout.split())[:300] or (proc.stderr.strip().splitlines() or ["?"])[-1][:300]
 
 
-def cli_batch(tmp: Path, workspace: Path, repeats: int, env: dict | None = None) -> Figure:
+def cli_batch(tmp: Path, workspace: Path, repeats: int, env: dict | None = None, jobs: int | None = None) -> Figure:
     """Cold `briefgen build --all --format pdf,docx` of a many-brief workspace, when briefgen has --all."""
     bg = str(Path(sys.executable).parent / "briefgen")
     n = len(list((workspace / "data" / "briefs").glob("*.yaml")))
-    name = f"briefgen build --all --format pdf,docx ({n} briefs)"
+    name = f"briefgen build --all --jobs {jobs or os.cpu_count()} --format pdf,docx ({n} briefs)"
     helptext = subprocess.run([bg, "build", "--help"], capture_output=True, text=True, env=env, check=False).stdout
     if "--all" not in helptext:
         return Figure(name, error="this briefgen has no build --all")
-    cmd = [bg, "build", "--all", "--format", "pdf,docx", "--out", str(tmp / "batch-out"), "--workspace", str(workspace)]
-    return cold(name, cmd, repeats, env=env, warmup=0, note=f"worker processes: briefgen's default (cores: {os.cpu_count()})")
+    cmd = [bg, "build", "--all", "--jobs", str(jobs or os.cpu_count()), "--format", "pdf,docx",
+           "--out", str(tmp / "batch-out"), "--workspace", str(workspace)]
+    return cold(name, cmd, repeats, env=env, warmup=0, note=f"cores: {os.cpu_count()}")
 
 
 def marginal(sizes: list[Size], stage: str = "full all formats") -> list[tuple[str, float]]:
