@@ -574,9 +574,8 @@ def compose(req: EmailRequest) -> Composed:
         raise
     if problems:
         raise InvalidInput(problems)
-    warnings += prepared.warnings
-
     data = produce(prepared, breq.formats)
+    warnings += prepared.warnings  # after produce: the writers add theirs (characters left out...)
     attachments = [Attachment(f"{prepared.stem}{EXTENSIONS[fmt]}", data[fmt], CONTENT_TYPES[fmt])
                    for fmt in breq.formats]
     found, size_warnings = size_check(attachments, req.max_size)
@@ -586,10 +585,10 @@ def compose(req: EmailRequest) -> Composed:
 
     meta = prepared.document.meta
     brief = prepared.factbase.briefs[prepared.brief_id]
-    locale = breq.locale or prepared.config.locale
-    as_of = breq.as_of or (meta.created.date() if meta.created else date.today())
+    info = prepared.context["build"]  # the as-of date and locale the brief was built with
+    locale = info.locale
     subject = (with_marking(" ".join(req.subject.split()), meta.marking) if req.subject is not None
-               else default_subject(brief.title, meta.marking, as_of, locale))
+               else default_subject(brief.title, meta.marking, info.as_of, locale))
     context = {**prepared.context, "name": brief_name(brief.title), "subject": subject,
                "attachments": list(attachments)}
     text, html = render_cover_note(prepared.templates, context, locale)
