@@ -28,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from briefgen import model as m
-from briefgen.errors import BriefgenWarning, FontError
+from briefgen.errors import BriefgenError, BriefgenWarning, FontError
 from briefgen.fonts import ResolvedFamily, resolve
 from briefgen.theme import Theme
 
@@ -73,6 +73,8 @@ def _register(family: ResolvedFamily) -> ResolvedFamily:
     for style, path in family.files.items():
         try:
             pdfmetrics.registerFont(TTFont(names[style], str(path)))
+        except BriefgenError:  # Interrupted from a signal while the font is read: not a font problem
+            raise
         except Exception as exc:  # reportlab raises TTFError and others for unusable files
             raise FontError(f"cannot use font file {path}: {exc}") from None
     pdfmetrics.registerFontFamily(name, normal=names["regular"], bold=names["bold"],
