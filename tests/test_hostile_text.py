@@ -14,14 +14,15 @@ import unicodedata
 
 import pytest
 from docx import Document as read_docx
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 from pypdf import PdfReader
 
 from briefgen.quotes import fold
 from conftest import BASE_CASE, CASES
 
 LONG = os.environ.get("BRIEFGEN_HYPOTHESIS") == "long"
-settings.register_profile("short", max_examples=30, deadline=None,
+# The default run is derandomized so that CI is reproducible; the long run explores afresh each time.
+settings.register_profile("short", max_examples=30, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.register_profile("long", max_examples=600, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -72,13 +73,18 @@ def _yaml_string(text: str) -> str:
 
 
 def _visible(text: str) -> str:
-    """What a reader must find in the output: the text without what cannot or need not be seen."""
+    """What a reader must find in the output: the text without what cannot or need not be seen.
+
+    Whitespace controls (tab, CR, LF, NEL) separate words, so they read as spaces; other controls and
+    format characters are invisible and dropped."""
+    text = re.sub(r"\s", " ", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     return re.sub(r"\s+", " ", fold(text)).strip()
 
 
 @settings(settings.get_profile(PROFILE))
 @given(text=fact_texts)
+@example(text="0\r0")  # a carriage return inside a fact reads as a space
 def test_any_fact_text_builds_or_fails_clearly(tmp_path, run_cli, text):
     ws = _workspace(tmp_path)
     line = _set_fact_text(ws, text)
