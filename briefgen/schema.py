@@ -135,7 +135,11 @@ class Meeting(Record):
 class Membership(Record):
     organisation: Text
     acronym: Text | None = None
-    members: Annotated[list[CountryCode], Field(min_length=1)]
+    members: list[CountryCode] = Field(
+        default_factory=list,
+        description="Countries the sources state are members; empty when a source speaks only of cooperation "
+        "under the organisation",
+    )
 
 
 class Support(Record):
