@@ -74,21 +74,42 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
     return wanted
 
 
-def prepare(req: BuildRequest) -> Prepared:
-    """Validate, render and parse: everything but the writers."""
+def load_inputs(workspace: Path, only: str | None = None) -> tuple[Config, FactBase]:
+    """briefgen.toml and the fact base, with the problems of both reported together."""
+    config, problems = load_config(workspace)
+    try:
+        fb = load_factbase(workspace, only=only)
+    except InvalidInput as exc:
+        raise InvalidInput(problems + exc.problems) from None
+    if problems:
+        raise InvalidInput(problems)
+    return config, fb
+
+
+def check_workspace(workspace: Path) -> FactBase:
+    """What `briefgen check` proves: the fact base and briefgen.toml are valid, and every brief renders
+    through its templates and theme. Only the writers (fonts, glyphs, files) are left to `build`."""
+    config, fb = load_inputs(workspace)
+    problems: dict[str, Problem] = {}  # keyed by text: a broken template fails every brief the same way
+    for brief_id in sorted(fb.briefs):
+        try:
+            prepare(BuildRequest(workspace, brief=brief_id), loaded=(config, fb))
+        except BriefgenError as exc:
+            problems.update((str(p), p) for p in exc.problems)
+    if problems:
+        raise InvalidInput(list(problems.values()))
+    return fb
+
+
+def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) -> Prepared:
+    """Validate, render and parse: everything but the writers. `loaded` skips reloading the inputs."""
     from briefgen import markdown, model
     from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context
     from briefgen.templates import ENTRY_TEMPLATE, render, resolve_all, template_set
     from briefgen.theme import THEME_FILE, load_theme
 
     ws = req.workspace
-    config, problems = load_config(ws)
-    try:
-        fb = load_factbase(ws, only=req.brief_file)
-    except InvalidInput as exc:
-        raise InvalidInput(problems + exc.problems) from None
-    if problems:
-        raise InvalidInput(problems)
+    config, fb = loaded or load_inputs(ws, only=req.brief_file)
     brief_id = pick_brief(fb, req.brief)
     brief = fb.briefs[brief_id]
 

@@ -49,13 +49,14 @@ def _root(
 
 @app.command()
 def check(workspace: WorkspaceOpt = Path(".")) -> None:
-    """Validate the fact base: schema, dates, ids, and every quote against its source."""
-    from briefgen.factbase import load_factbase
+    """Validate the fact base (schema, dates, ids, every quote against its source), briefgen.toml,
+    and that every brief renders through its templates and theme."""
+    from briefgen.build import check_workspace
 
-    fb = load_factbase(workspace)
+    fb = check_workspace(workspace)
     n_records, n_sources, n_quotes = fb.record_count, len(fb.sources), fb.quotes_verified
     typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s), {n_sources} source(s), "
-               f"{n_quotes} quotes verified")
+               f"{n_quotes} quotes verified; templates and theme render")
 
 
 def _parse_date(value: str | None):

@@ -49,8 +49,8 @@ EXPECTED: dict[str, list[tuple[str, int, list[str]]]] = {
     ],
 }
 
-VALID_MINIMAL_OK = "ok: 3 records in 1 brief(s), 1 source(s), 3 quotes verified\n"
-SHIPPED_OK = "ok: 57 records in 1 brief(s), 2 source(s), 76 quotes verified\n"
+VALID_MINIMAL_OK = "ok: 3 records in 1 brief(s), 1 source(s), 3 quotes verified; templates and theme render\n"
+SHIPPED_OK = "ok: 57 records in 1 brief(s), 2 source(s), 76 quotes verified; templates and theme render\n"
 
 
 def assert_reports(code: int, out: str, err: str, expected: list[tuple[str, int, list[str]]]) -> None:

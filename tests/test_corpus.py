@@ -86,12 +86,12 @@ OK = Run(0)
 
 
 def both(run: Run, **kw) -> Case:
-    """The fact base is wrong: `check` and `build` report the same."""
+    """The fact base, settings, theme or templates are wrong: `check` and `build` report the same."""
     return Case(run, run, **kw)
 
 
 def build_only(run: Run, **kw) -> Case:
-    """Templates, theme, settings or output are wrong: `check` (the fact base only) passes."""
+    """The output is wrong: `check` (which renders but writes nothing) passes."""
     return Case(OK, run, **kw)
 
 
@@ -171,9 +171,9 @@ TABLE: dict[str, Case] = {
     "empty-file": both(bad(p(BRIEF, ANY_LINE, re.compile(r"(?i)\bempty\b")))),
     "non-utf8-data": both(bad(p(COUNTRIES, 9, "not valid UTF-8"))),
     "bom-and-crlf": both(OK),
-    "bom-in-settings": build_only(
+    "bom-in-settings": both(
         Run(0)),
-    "bom-in-template": build_only(
+    "bom-in-template": both(
         Run(0),
         built=heading_kept),
     # --- hostile YAML and size limits ---
@@ -188,26 +188,26 @@ TABLE: dict[str, Case] = {
         bad(p("out*", None, re.compile(r"(?i)is a file|not a (folder|directory)|exists")), code=3),
         out="out"),
     # --- templates ---
-    "template-includes-itself": build_only(bad(p(SUMMARY_TEMPLATE, 3, "includes or extends itself"))),
-    "template-missing": build_only(bad(p("templates/brief.md.j2", 3, "template 'sections/nope.md.j2' not found"))),
-    "template-undefined-variable": build_only(bad(p(SUMMARY_TEMPLATE, 3, "undefined", "'recipient' is undefined"))),
-    "template-syntax-error": build_only(bad(p(SUMMARY_TEMPLATE, 4, "template syntax error"))),
-    "template-sandbox-escape": build_only(bad(p("templates/brief.md.j2", 3, "not allowed in a template", "__class__"))),
+    "template-includes-itself": both(bad(p(SUMMARY_TEMPLATE, 3, "includes or extends itself"))),
+    "template-missing": both(bad(p("templates/brief.md.j2", 3, "template 'sections/nope.md.j2' not found"))),
+    "template-undefined-variable": both(bad(p(SUMMARY_TEMPLATE, 3, "undefined", "'recipient' is undefined"))),
+    "template-syntax-error": both(bad(p(SUMMARY_TEMPLATE, 4, "template syntax error"))),
+    "template-sandbox-escape": both(bad(p("templates/brief.md.j2", 3, "not allowed in a template", "__class__"))),
     # --- theme ---
-    "theme-bad": build_only(bad(
+    "theme-bad": both(bad(
         p(THEME, 3, "pagesize", "unknown setting"),
         p(THEME, 4, "logo file 'crest.png' not found"),
         p(THEME, 7, "colours.heading", "#RRGGBB"))),
-    "theme-missing-logo": build_only(bad(p(THEME, 2, "logo file 'crest.png' not found"))),
-    "theme-syntax-error": build_only(bad(
+    "theme-missing-logo": both(bad(p(THEME, 2, "logo file 'crest.png' not found"))),
+    "theme-syntax-error": both(bad(
         p(THEME, 3, "TOML syntax error"))),
     # --- briefgen.toml ---
-    "config-unknown-setting": build_only(bad(p(CONFIG, 3, "unknown setting 'ouput'"))),
-    "config-syntax-error": build_only(bad(p(CONFIG, 2, "TOML syntax error"))),
-    "config-bad": build_only(bad(
+    "config-unknown-setting": both(bad(p(CONFIG, 3, "unknown setting 'ouput'"))),
+    "config-syntax-error": both(bad(p(CONFIG, 2, "TOML syntax error"))),
+    "config-bad": both(bad(
         p(CONFIG, 2, "unknown setting 'colour'"),
         p(CONFIG, 4, "output"))),
-    "config-template-missing": build_only(bad(
+    "config-template-missing": both(bad(
         p(CONFIG, 2, "office-templates", "does not exist"))),
 }
 
@@ -309,7 +309,7 @@ def test_scenario(scenario, command, case_workspace, run_cli, tmp_path):
     if run.code == 0:
         assert stderr == "", f"a clean run should warn about nothing:\n{stderr}"
         if command == "check":
-            assert re.fullmatch(r"ok: \d+ records in 1 brief\(s\), 1 source\(s\), \d+ quotes verified\n", stdout)
+            assert re.fullmatch(r"ok: \d+ records in 1 brief\(s\), 1 source\(s\), \d+ quotes verified; templates and theme render\n", stdout)
         else:
             files = {q.suffix: q for q in out.iterdir()}
             assert sorted(stdout.splitlines()) == sorted(str(q) for q in files.values())
