@@ -106,12 +106,15 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
         problems.append(Problem(Location(BRIEFS_DIR), "no brief found: add a data/briefs/<name>.yaml file"))
     for rel in paths:
         doc, brief = _load(workspace, rel, Brief, problems, fb)
+        if doc is not None and isinstance(doc.value, dict):
+            # quotes are checked even when the schema fails, so that one run reports both
+            problems += _check_quotes(doc, fb, documents, sources is not None)
         if brief is None:
             continue
         if brief.id in fb.briefs:
             problems.append(Problem(doc.at(("id",)), f"duplicate brief id '{brief.id}' (also in {fb.brief_files[brief.id]})"))
             continue
-        problems += _check_brief(brief, doc, fb, documents, sources is not None, countries is not None)
+        problems += _check_brief(brief, doc, fb, countries is not None)
         fb.briefs[brief.id] = brief
         fb.brief_files[brief.id] = rel
 
@@ -171,8 +174,7 @@ def _read_source(workspace: Path, src: Source, where: Location, problems: list[P
         return None
 
 
-def _check_brief(brief: Brief, doc: YamlDoc, fb: FactBase, documents: dict[str, Document],
-                 sources_known: bool, countries_known: bool) -> list[Problem]:
+def _check_brief(brief: Brief, doc: YamlDoc, fb: FactBase, countries_known: bool) -> list[Problem]:
     problems: list[Problem] = []
     if countries_known:
         for loc, code in _country_codes(brief):
@@ -185,20 +187,42 @@ def _check_brief(brief: Brief, doc: YamlDoc, fb: FactBase, documents: dict[str, 
             problems.append(Problem(where, f"duplicate record id '{record.id}' (first on line {seen[record.id]})"))
         else:
             seen[record.id] = where.line
-        for i, cite in enumerate(record.sources):
-            cite_loc = loc + ("sources", i)
-            if cite.source not in fb.sources:
-                if sources_known:
-                    problems.append(Problem(doc.at(cite_loc + ("source",)), f"unknown source id '{cite.source}' (not in {SOURCES_FILE})"))
-                continue
-            document = documents.get(cite.source)
-            if document is None:
-                continue  # the unreadable source file is reported already
-            if document.contains(cite.quote):
-                fb.quotes_verified += 1
+    return problems
+
+
+def _citations(value, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """Every `{source, quote}` pair under a `sources:` list of the raw YAML, with its path. Read from
+    the raw value rather than the model so that a brief failing the schema is quote-checked too;
+    pairs that are not two strings are left to the schema's report."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list):
+                for i, cite in enumerate(item):
+                    if isinstance(cite, dict) and isinstance(cite.get("source"), str) and isinstance(cite.get("quote"), str) \
+                            and cite["quote"].strip():
+                        yield loc + (key, i), cite["source"], cite["quote"]
             else:
-                problems.append(Problem(doc.at(cite_loc + ("quote",)),
-                                        f"quote not found in source '{cite.source}' ({fb.sources[cite.source].file}): \"{_short(cite.quote)}\""))
+                yield from _citations(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _citations(item, loc + (i,))
+
+
+def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, Document], sources_known: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    for cite_loc, source, quote in _citations(doc.value):
+        if source not in fb.sources:
+            if sources_known:
+                problems.append(Problem(doc.at(cite_loc + ("source",)), f"unknown source id '{source}' (not in {SOURCES_FILE})"))
+            continue
+        document = documents.get(source)
+        if document is None:
+            continue  # the unreadable source file is reported already
+        if document.contains(quote):
+            fb.quotes_verified += 1
+        else:
+            problems.append(Problem(doc.at(cite_loc + ("quote",)),
+                                    f"quote not found in source '{source}' ({fb.sources[source].file}): \"{_short(quote.strip())}\""))
     return problems
 
 

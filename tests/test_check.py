@@ -41,6 +41,11 @@ EXPECTED: dict[str, list[tuple[str, int, list[str]]]] = {
     "unknown-country": [(BRIEF, 27, ["unknown country code 'KG'", COUNTRIES])],
     "missing-source-file": [(SOURCES, 6, ["source file 'seeds/notes.txt'", "not found"])],
     "source-not-utf8": [(SOURCES, 6, ["source file 'seeds/note.txt'", "not valid UTF-8", "line 2 of that file"])],
+    # A schema error does not hide a wrong quote in the same brief.
+    "schema-and-quote": [
+        (BRIEF, 8, ["dated", "unknown"]),
+        (BRIEF, 17, ["quote not found", "The two countries have close ties."]),
+    ],
     # Problems in two files, all at once, sorted by file and then by line as a number (4 before 17).
     "several-problems": [
         (BRIEF, 4, ["unknown country code 'UZ'"]),

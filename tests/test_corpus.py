@@ -161,6 +161,7 @@ TABLE: dict[str, Case] = {
     "unknown-country": both(bad(p(BRIEF, 27, "unknown country code 'KG'", COUNTRIES))),
     "missing-source-file": both(bad(p(SOURCES, 6, "source file 'seeds/notes.txt'", "not found"))),
     "source-not-utf8": both(bad(p(SOURCES, 6, "source file 'seeds/note.txt'", "not valid UTF-8"))),
+    "schema-and-quote": both(bad(p(BRIEF, 8, "dated"), p(BRIEF, 17, "quote not found"))),
     "several-problems": both(bad(p(BRIEF, 4, "unknown country code 'UZ'"), p(BRIEF, 17, "quote not found"),
                                  p(COUNTRIES, 10, "duplicate country 'PK'"))),
     # --- files that are not what they should be ---
