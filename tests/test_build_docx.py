@@ -100,6 +100,9 @@ def test_docx_core_properties(built):
     assert props.created is not None and props.modified is not None
     with zipfile.ZipFile(built["docx"]) as z:
         assert b"python-docx" not in z.read("docProps/core.xml")
+        app = z.read("docProps/app.xml")
+    # python-docx's default names another application and counts 1 page and 0 words
+    assert b"<Application>briefgen</Application>" in app and b"Microsoft" not in app and b"<Pages>" not in app
 
 
 def test_docx_reproducible_with_source_date_epoch(tmp_path, monkeypatch):

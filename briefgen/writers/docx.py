@@ -567,15 +567,25 @@ class _Writer:
         return link
 
 
+# python-docx's default package carries Word 2010's app.xml ("Microsoft Macintosh Word", 1 page,
+# 0 words); stale counts are worse than none, and Word and LibreOffice recount on opening.
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>briefgen</Application><DocSecurity>0</DocSecurity></Properties>"
+).encode()
+
+
 def _repack(data: bytes, when: datetime) -> bytes:
-    """Rewrite the zip with fixed entry times and order, so equal input gives equal bytes."""
+    """Rewrite the zip with fixed entry times and order, so equal input gives equal bytes, and with
+    briefgen's own extended properties."""
     stamp = min(max(when.replace(tzinfo=None), datetime(1980, 1, 1)), datetime(2107, 12, 31, 23, 59, 58))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
             info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, _APP_XML if name == "docProps/app.xml" else src.read(name))
     return out.getvalue()
 
 
