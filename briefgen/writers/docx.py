@@ -21,9 +21,12 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles.style import StyleFactory
 from docx.shared import Emu, Inches, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
 from briefgen.model import (
@@ -38,7 +41,7 @@ PARAGRAPH, CHARACTER, TABLE = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, 
 # Template paragraph styles ({.letterhead} in Markdown) -> Word style names; others fall back to Normal.
 PARAGRAPH_STYLES = {"title": "Title", "subtitle": "Subtitle", "letterhead": "Letterhead",
                     "meta": "Brief Meta", "small": "Brief Small"}
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+ALIGN = {"left": "left", "center": "center", "right": "right"}  # Markdown column alignment -> w:jc
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Inches(8.5), Inches(11))}
 CALLOUT_PAD, CELL_PAD = 140, 108  # twips of padding inside the key-facts box and (Word's default) table cells
 
@@ -64,6 +67,7 @@ _SEQUENCES = {
 }
 _ORDER = {qn(f"w:{parent}"): [qn(f"w:{tag}") for tag in tags.split()] for parent, tags in _SEQUENCES.items()}
 
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _INVALID_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -205,7 +209,9 @@ class _Writer:
             return self.ready[name]
         style, created = self.styles.get(name), False
         if style is None:
-            style, created = self.doc.styles.add_style(name, kind), True
+            # add_style rescans every style twice to refuse duplicates; the map above already knows
+            style = StyleFactory(self.doc.styles.element.add_style_of_type(name, kind, False))
+            self.styles[name], created = style, True
             style.quick_style = True
         look = self.looks.get(name, {})
         if _style_numbering(style) is not None:  # a numbering definition carries its own indents
@@ -287,6 +293,11 @@ class _Writer:
     # --- document ----------------------------------------------------------------------
 
     def setup(self) -> None:
+        # Word 2010's copy of styles.xml (438 KB in python-docx's default): later Word reads styles.xml,
+        # and a copy would keep the old styles when a reader restyles the brief in Word 2010.
+        for rel_id, rel in list(self.doc.part.rels.items()):
+            if rel.reltype == _STYLES_WITH_EFFECTS:
+                self.doc.part.drop_rel(rel_id)
         body = self.doc.element.body
         for child in list(body):  # a reference contributes styles and page setup, not content
             if child.tag != qn("w:sectPr"):
@@ -439,26 +450,29 @@ class _Writer:
         weights = node.widths if given else (1,) * ncols
         widths = [Emu(int(ctx.width * w / sum(weights))) for w in weights]
         table = ctx.container.add_table(rows=len(rows), cols=ncols)
-        table.style = self.style("Table Grid", TABLE)
+        table._tbl.tblStyle_val = self.style("Table Grid", TABLE).style_id  # by id: no rescan
         self._place(table, CELL_PAD)
         for column, width in zip(table.columns, widths):
             column.width = width
         compact, colours = self.style("Compact"), self.theme.colours
-        for r, (row, cells) in enumerate(zip(table.rows, rows)):
+        # Rows and cells as XML: python-docx's row.cells works out the whole grid on every call.
+        for r, (tr, cells) in enumerate(zip(table._tbl.tr_lst, rows)):
             header = r < len(node.header)
-            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr = tr.get_or_add_trPr()
             _put(tr_pr, _el("w:cantSplit"))
             if header:
                 _put(tr_pr, _el("w:tblHeader"))  # repeated at the top of each page
-            for c, cell in enumerate(row.cells):
-                cell.width = widths[c]
-                p = _styled(cell.paragraphs[0], compact)
+            fill = colours.table_header if header else colours.table_stripe if (r - len(node.header)) % 2 else None
+            for c, tc in enumerate(tr.tc_lst):
+                tc_pr = tc.get_or_add_tcPr()
+                _put(tc_pr, _el("w:tcW", w=widths[c].twips, type="dxa"))
+                if fill:
+                    _put(tc_pr, _el("w:shd", val="clear", color="auto", fill=fill.lstrip("#")))
+                p = _styled(WordParagraph(tc.p_lst[0], table), compact)
                 if c < len(node.align) and node.align[c] in ALIGN:
-                    p.alignment = ALIGN[node.align[c]]
+                    _put(p._p.get_or_add_pPr(), _el("w:jc", val=ALIGN[node.align[c]]))
                 if c < len(cells):
                     self.inlines(p._p, p, cells[c], _Fmt(bold=header))
-                if header or (r - len(node.header)) % 2:
-                    _shade(cell, colours.table_header if header else colours.table_stripe)
         self._spacer(ctx)
 
     def _callout(self, node: Callout, ctx: _Ctx) -> None:
@@ -576,16 +590,32 @@ _APP_XML = (
 ).encode()
 
 
-def _repack(data: bytes, when: datetime) -> bytes:
-    """Rewrite the zip with fixed entry times and order, so equal input gives equal bytes, and with
-    briefgen's own extended properties."""
+class _Members(dict):
+    """The package's files by name: python-docx's physical-writer interface, kept in memory."""
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
+
+
+def _package(doc, when: datetime) -> bytes:
+    """The .docx zip with fixed entry times and order, so equal input gives equal bytes, and with
+    briefgen's own extended properties. python-docx's `save` stamps entries with the current time;
+    its PackageWriter steps are used here to gather the files, which are then compressed once."""
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)
+    members["docProps/app.xml"] = _APP_XML
     stamp = min(max(when.replace(tzinfo=None), datetime(1980, 1, 1)), datetime(2107, 12, 31, 23, 59, 58))
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(members, key=lambda n: (n != "[Content_Types].xml", n)):
             info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
-            dst.writestr(info, _APP_XML if name == "docProps/app.xml" else src.read(name))
+            dst.writestr(info, members[name])
     return out.getvalue()
 
 
@@ -603,6 +633,4 @@ def write(document: Document, theme: Theme, reference: Path | None = None) -> by
     if len(doc.element.body) == 1:  # only the sectPr: Word wants at least one paragraph
         doc.add_paragraph()
     writer.properties(created)
-    out = io.BytesIO()
-    doc.save(out)
-    return _repack(out.getvalue(), created)
+    return _package(doc, created)
