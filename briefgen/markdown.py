@@ -8,12 +8,14 @@ containers for callouts. Writers never see Markdown; they see `briefgen.model`.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_ref
 
 from briefgen import model as m
 
@@ -29,6 +31,11 @@ def _parser() -> MarkdownIt:
         md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "smartquotes"])
         md.disable("replacements", ignoreInvalid=True)
         md.use(attrs_block_plugin).use(footnote_plugin)
+        # A note reference `[^id]` was tried first as a link, which scans for a label and a
+        # destination and fails; with a hundred notes that was a third of the parse. Try note
+        # references first (only `[^id](...)` of a defined note now reads as a note, not a link).
+        md.inline.ruler.before("link", "footnote_ref_first", partial(footnote_ref, always_match=False))
+        md.disable("footnote_ref")
         for kind in CALLOUT_KINDS:
             md.use(container_plugin, name=kind)
         _md = md
