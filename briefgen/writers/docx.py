@@ -24,6 +24,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
 from docx.shared import Emu, Inches, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -189,7 +190,10 @@ class _Writer:
     def __init__(self, doc, theme: Theme, meta: Meta, own_styles: bool):
         self.doc, self.theme, self.meta, self.own = doc, theme, meta, own_styles
         # python-docx scans every style on each lookup by name; scan once and keep a map.
-        self.styles = {style.name: style for style in doc.styles}
+        # Read the names from the XML: python-docx's style.name runs an XPath query per style.
+        self.styles = {BabelFish.internal2ui(name.get(qn("w:val"))): StyleFactory(el)
+                       for el in doc.styles.element.iterchildren(qn("w:style"))
+                       if (name := el.find(qn("w:name"))) is not None}
         self.ready: dict[str, Any] = {}
         self.looks = self._looks(theme)
         # With a reference.docx, only what the theme changes from briefgen's defaults overrides it:
