@@ -230,13 +230,14 @@ def _country_codes(brief: Brief) -> Iterator[tuple[tuple, str]]:
     for i, code in enumerate(brief.countries):
         yield ("countries", i), code
     for loc, record in iter_records(brief):
+        fields = type(record).model_fields  # asking a pydantic model for a field it lacks is slow
         for name in ("supporter", "supported", "exporter", "importer", "host", "origin", "owner"):
-            value = getattr(record, name, None)
+            value = getattr(record, name) if name in fields else None
             if value and value.isupper() and len(value) == 2:
                 yield loc + (name,), value
-        for i, code in enumerate(getattr(record, "members", []) or []):
+        for i, code in enumerate(record.members if "members" in fields else ()):
             yield loc + ("members", i), code
-        for i, p in enumerate(getattr(record, "participants", []) or []):
+        for i, p in enumerate(record.participants if "participants" in fields else ()):
             if hasattr(p, "country"):
                 yield loc + ("participants", i, "country"), p.country
 
