@@ -16,7 +16,8 @@ from briefgen.schema import Brief, Record, Source
 from briefgen.templates import MarkdownText
 
 DEFAULT_SECTIONS = (
-    "summary", "keyfacts", "diplomacy", "multilateral", "economy", "security", "people", "chronology", "sources",
+    "summary", "keyfacts", "diplomacy", "multilateral", "economy", "security", "people", "policies", "outlook",
+    "chronology", "sources",
 )
 
 

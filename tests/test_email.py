@@ -209,7 +209,7 @@ def test_cover_note_text_and_html(ws, run_cli, tmp_path):
     folded = " ".join(text.split())
     assert "Please find attached the Pakistan–Kazakhstan brief (as of 26 November 2026), marked " \
            "OFFICIAL-SENSITIVE." in folded
-    assert "Pakistan was among the first countries to recognise Kazakhstan's independence in December 1991" in folded
+    assert "Pakistan was among the first countries to recognise Kazakhstan's independence, in December 1991" in folded
     assert "Sources current to 30 July 2022" in folded
     assert f"{STEM}.pdf" in text
     assert "Dear" not in text  # greeting-free
@@ -221,8 +221,10 @@ def test_cover_note_text_and_html(ws, run_cli, tmp_path):
 
 def test_fact_text_is_escaped_in_html_and_plain_in_text(ws, run_cli, tmp_path):
     brief = ws / "data" / "briefs" / "pakistan-kazakhstan.yaml"
-    brief.write_text(brief.read_text(encoding="utf-8").replace(
-        "and they have friendly ties.", r'and they have <b>friendly</b> ties & \"trust\" <script>x()</script>.'),
+    text = brief.read_text(encoding="utf-8")
+    assert text.count("and have friendly ties.") == 1
+    brief.write_text(text.replace(
+        "and have friendly ties.", r'and have <b>friendly</b> ties & \"trust\" <script>x()</script>.'),
         encoding="utf-8")
     outbox = tmp_path / "outbox"
     code, _, err = email_cli(run_cli, ws, "--to", TO, "--outbox", str(outbox))
