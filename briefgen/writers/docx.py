@@ -189,9 +189,9 @@ class _Ctx(NamedTuple):
 class _Writer:
     def __init__(self, doc, theme: Theme, meta: Meta, own_styles: bool):
         self.doc, self.theme, self.meta, self.own = doc, theme, meta, own_styles
-        # python-docx scans every style on each lookup by name; scan once and keep a map.
-        # Read the names from the XML: python-docx's style.name runs an XPath query per style.
-        self.styles = {BabelFish.internal2ui(name.get(qn("w:val"))): StyleFactory(el)
+        # python-docx scans every style on each lookup by name; scan once and keep a map of the
+        # style elements by name, read from the XML (python-docx's style.name is an XPath query).
+        self.styles = {BabelFish.internal2ui(name.get(qn("w:val"))): el
                        for el in doc.styles.element.iterchildren(qn("w:style"))
                        if (name := el.find(qn("w:name"))) is not None}
         self.ready: dict[str, Any] = {}
@@ -211,11 +211,13 @@ class _Writer:
         """The style `name`, created if missing and formatted from the theme unless a reference owns it."""
         if name in self.ready:
             return self.ready[name]
-        style, created = self.styles.get(name), False
-        if style is None:
+        element, created = self.styles.get(name), False
+        if element is None:
             # add_style rescans every style twice to refuse duplicates; the map above already knows
-            style = StyleFactory(self.doc.styles.element.add_style_of_type(name, kind, False))
-            self.styles[name], created = style, True
+            element = self.styles[name] = self.doc.styles.element.add_style_of_type(name, kind, False)
+            created = True
+        style = StyleFactory(element)
+        if created:
             style.quick_style = True
         look = self.looks.get(name, {})
         if _style_numbering(style) is not None:  # a numbering definition carries its own indents
