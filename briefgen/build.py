@@ -75,14 +75,18 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
 
 
 def load_inputs(workspace: Path, only: str | None = None) -> tuple[Config, FactBase]:
-    """briefgen.toml and the fact base, with the problems of both reported together."""
+    """briefgen.toml and the fact base, with the problems of both reported together. When they
+    have problems no brief can be rendered, so the theme and the templates' syntax, which need no
+    facts, are checked as well and reported in the same run."""
     config, problems = load_config(workspace)
     try:
         fb = load_factbase(workspace, only=only)
     except InvalidInput as exc:
-        raise InvalidInput(problems + exc.problems) from None
+        problems += exc.problems
+        fb = None
     if problems:
-        raise InvalidInput(problems)
+        found = {str(p): p for p in problems + _problems_without_facts(workspace)}
+        raise InvalidInput(list(found.values()))
     return config, fb
 
 
@@ -99,6 +103,28 @@ def check_workspace(workspace: Path) -> FactBase:
     if problems:
         raise InvalidInput(list(problems.values()))
     return fb
+
+
+def _problems_without_facts(workspace: Path) -> list[Problem]:
+    """The theme and the syntax of every template: what `check` can still prove when the fact base
+    (which rendering needs) has problems."""
+    from briefgen.templates import syntax_problems, template_set
+    from briefgen.theme import THEME_FILE, load_theme
+
+    config, _ = load_config(workspace)
+    problems: list[Problem] = []
+    try:
+        where = _setting(workspace, "template") if config.template else None
+        tset = template_set(workspace / config.template if config.template else None, workspace, where)
+        try:
+            load_theme(tset.find_file(THEME_FILE))
+        except BriefgenError as exc:
+            problems += exc.problems
+        locale = _check_locale(config.locale, from_config=True, workspace=workspace)
+        problems += syntax_problems(_environment(tset, locale), tset)
+    except BriefgenError as exc:
+        problems += exc.problems
+    return problems
 
 
 def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) -> Prepared:

@@ -19,7 +19,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from briefgen.errors import BriefgenError, Location, TemplateError
+from briefgen.errors import BriefgenError, Location, Problem, TemplateError
 
 BUILTIN_PREFIX = "builtin"
 ENTRY_TEMPLATE = "brief.md.j2"
@@ -207,6 +207,19 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
         raise
     except Exception as exc:  # an error raised by a filter or helper while rendering
         raise TemplateError(f"{type(exc).__name__}: {exc}", _template_frame(exc, name)) from None
+
+
+def syntax_problems(env: SandboxedEnvironment, templates: TemplateSet) -> list[Problem]:
+    """The syntax error of every template in the set that has one, located; nothing is rendered."""
+    problems = []
+    for name, _ in resolve_all(templates):
+        if name.endswith(".j2"):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                where = Location(_shown(exc.filename or name), exc.lineno)
+                problems.append(Problem(where, f"template syntax error: {exc.message}"))
+    return problems
 
 
 def _template_frame(exc: BaseException, fallback: str) -> Location:

@@ -161,6 +161,10 @@ TABLE: dict[str, Case] = {
     "unknown-country": both(bad(p(BRIEF, 27, "unknown country code 'KG'", COUNTRIES))),
     "missing-source-file": both(bad(p(SOURCES, 6, "source file 'seeds/notes.txt'", "not found"))),
     "source-not-utf8": both(bad(p(SOURCES, 6, "source file 'seeds/note.txt'", "not valid UTF-8"))),
+    # with the facts broken nothing can render, yet the theme and template syntax are still checked
+    # (errors are sorted by the path shown: here the templates' absolute paths come first)
+    "facts-and-templates": both(bad(p(SUMMARY_TEMPLATE, 4, "template syntax error"),
+                                    p(THEME, 2, "logo file 'crest.png' not found"), p(BRIEF, 17, "quote not found"))),
     "schema-and-quote": both(bad(p(BRIEF, 8, "dated"), p(BRIEF, 17, "quote not found"))),
     "several-problems": both(bad(p(BRIEF, 4, "unknown country code 'UZ'"), p(BRIEF, 17, "quote not found"),
                                  p(COUNTRIES, 10, "duplicate country 'PK'"))),
