@@ -8,8 +8,11 @@ file and line.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import signal
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,10 +189,43 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
     return env
 
 
+RENDER_SECONDS = 60
+"""How long one template may render. The shipped brief takes milliseconds and 5,000 records a few
+seconds; a template still running after a minute holds an endless or runaway loop."""
+
+
+class _TimeLimit(Exception):
+    """Raised inside a rendering template when RENDER_SECONDS have passed."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise _TimeLimit in the running code after `seconds` (then every second, in case a filter
+    swallows it). SIGALRM exists on POSIX and reaches only the main thread; elsewhere no limit."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise _TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], searched: str) -> str:
     """Render template `name`; every failure becomes a TemplateError naming file and line."""
     try:
-        return env.get_template(name).render(**context)
+        with _time_limit(RENDER_SECONDS):
+            return env.get_template(name).render(**context)
+    except _TimeLimit as exc:
+        raise TemplateError(f"template still running after {RENDER_SECONDS} s: is a loop endless or far too "
+                            "large?", _template_frame(exc, name)) from None
     except jinja2.TemplateNotFound as exc:
         where = _template_frame(exc, name)
         raise TemplateError(f"template '{exc.name}' not found (searched: {searched})",

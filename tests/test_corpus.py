@@ -440,3 +440,23 @@ def test_template_only_renders(payload, phrase, case_workspace, run_cli, tmp_pat
     for leak in ("<class", "<module", "<function", "root:", "uid="):
         assert leak not in stdout + stderr
     assert not out.exists()
+
+
+def test_a_runaway_template_is_stopped_at_its_line(case_workspace, run_cli, tmp_path, monkeypatch):
+    """Nested loops pass the sandbox's range cap yet would run for hours: the render time limit
+    stops them with a located error (the limit is shortened here; it is a minute in use)."""
+    from briefgen import templates
+
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
+    ws = case_workspace("template-sandbox-escape")
+    template = ws / "templates/brief.md.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines[2] = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    start = time.monotonic()
+    code, stdout, stderr = run_cli("build", "--format", "md", "--workspace", str(ws), "--out", str(out))
+    assert time.monotonic() - start < 30
+    assert code == 1, stderr
+    assert_problems(stderr, (p("templates/brief.md.j2", 3, "still running after 1 s"),), ws)
+    assert not out.exists()
