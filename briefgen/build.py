@@ -117,7 +117,8 @@ def _problems_without_facts(workspace: Path) -> list[Problem]:
         where = _setting(workspace, "template") if config.template else None
         tset = template_set(workspace / config.template if config.template else None, workspace, where)
         try:
-            load_theme(tset.find_file(THEME_FILE))
+            theme_path = tset.find_file(THEME_FILE)
+            load_theme(theme_path, tset.shown(theme_path) if theme_path else None)
         except BriefgenError as exc:
             problems += exc.problems
         locale = _check_locale(config.locale, from_config=True, workspace=workspace)
@@ -147,7 +148,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     from_config = req.template is None and config.template is not None
     tset = template_set(template_dir, ws, _setting(ws, "template") if from_config else None)
     theme_path = tset.find_file(THEME_FILE)
-    theme = load_theme(theme_path)
+    theme = load_theme(theme_path, tset.shown(theme_path) if theme_path else None)
     organisation = config.organisation or theme.organisation
     codes = "-".join(fb.countries[c].iso3 for c in brief.countries)
     reference = "/".join(p for p in (config.reference_prefix, codes, as_of.isoformat()) if p)
@@ -157,7 +158,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
     env = _environment(tset, locale)
     context = build_context(fb, brief, info, sections)
-    text = render(env, ENTRY_TEMPLATE, context, tset.searched)
+    text = render(env, ENTRY_TEMPLATE, context, tset)
 
     names = [fb.countries[c].name for c in brief.countries]
     meta = model.Meta(

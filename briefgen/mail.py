@@ -446,8 +446,8 @@ def render_cover_note(templates, context: Mapping[str, object], locale: str) -> 
     from briefgen.templates import make_environment, render
 
     env = make_environment(templates, filters(locale), markdown=False)
-    return (render(env, COVER_TEXT, context, templates.searched),
-            render(env, COVER_HTML, context, templates.searched))
+    return (render(env, COVER_TEXT, context, templates),
+            render(env, COVER_HTML, context, templates))
 
 
 def brief_name(title: str) -> str:

@@ -123,10 +123,18 @@ class TemplateSet:
     """Where templates are looked up, first match wins; `builtin/NAME` always means the built-in."""
 
     dirs: tuple[Path, ...]
+    root: Path = Path(".")  # the workspace: paths in messages are shown relative to it, like the facts'
 
     @property
     def searched(self) -> str:
         return ", ".join(str(d) for d in self.dirs)
+
+    def shown(self, path: str | Path) -> str:
+        """A template folder's file as messages name it: relative to the workspace when inside it."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
     def find_file(self, name: str) -> Path | None:
         """A non-template file of the set (theme.toml, reference.docx), first match wins."""
@@ -150,7 +158,7 @@ def template_set(override: Path | None, workspace: Path, where: Location | None 
     for d in dirs:
         if d.resolve() not in [u.resolve() for u in unique]:
             unique.append(d)
-    return TemplateSet(tuple(unique))
+    return TemplateSet(tuple(unique), workspace)
 
 
 def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {},
@@ -218,31 +226,32 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], searched: str) -> str:
+def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], templates: TemplateSet) -> str:
     """Render template `name`; every failure becomes a TemplateError naming file and line."""
+    shown, searched = templates.shown, templates.searched
     try:
         with _time_limit(RENDER_SECONDS):
             return env.get_template(name).render(**context)
     except _TimeLimit as exc:
         raise TemplateError(f"template still running after {RENDER_SECONDS} s: is a loop endless or far too "
-                            "large?", _template_frame(exc, name)) from None
+                            "large?", _template_frame(exc, name, shown)) from None
     except jinja2.TemplateNotFound as exc:
-        where = _template_frame(exc, name)
+        where = _template_frame(exc, name, shown)
         raise TemplateError(f"template '{exc.name}' not found (searched: {searched})",
                             where if where.line else None) from None
     except jinja2.TemplateSyntaxError as exc:
-        where = Location(_shown(exc.filename or exc.name or name), exc.lineno)
+        where = Location(shown(exc.filename or exc.name or name), exc.lineno)
         raise TemplateError(f"template syntax error: {exc.message}", where) from None
     except SecurityError as exc:
-        raise TemplateError(f"not allowed in a template: {exc}", _template_frame(exc, name)) from None
+        raise TemplateError(f"not allowed in a template: {exc}", _template_frame(exc, name, shown)) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"undefined: {exc.message}", _template_frame(exc, name)) from None
+        raise TemplateError(f"undefined: {exc.message}", _template_frame(exc, name, shown)) from None
     except RecursionError as exc:
-        raise TemplateError("template includes or extends itself (endless recursion)", _template_frame(exc, name)) from None
+        raise TemplateError("template includes or extends itself (endless recursion)", _template_frame(exc, name, shown)) from None
     except BriefgenError:  # a helper's own error, or Interrupted from a signal: pass it on as it is
         raise
     except Exception as exc:  # an error raised by a filter or helper while rendering
-        raise TemplateError(f"{type(exc).__name__}: {exc}", _template_frame(exc, name)) from None
+        raise TemplateError(f"{type(exc).__name__}: {exc}", _template_frame(exc, name, shown)) from None
 
 
 def syntax_problems(env: SandboxedEnvironment, templates: TemplateSet) -> list[Problem]:
@@ -253,29 +262,21 @@ def syntax_problems(env: SandboxedEnvironment, templates: TemplateSet) -> list[P
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
-                where = Location(_shown(exc.filename or name), exc.lineno)
+                where = Location(templates.shown(exc.filename or name), exc.lineno)
                 problems.append(Problem(where, f"template syntax error: {exc.message}"))
     return problems
 
 
-def _template_frame(exc: BaseException, fallback: str) -> Location:
+def _template_frame(exc: BaseException, fallback: str, shown: Callable[[str], str]) -> Location:
     """The innermost template frame of a rendering error (Jinja maps frames to template lines)."""
     found = Location(fallback)
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2") or filename.endswith(".jinja"):
-            found = Location(_shown(filename), tb.tb_lineno)
+            found = Location(shown(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found
-
-
-def _shown(filename: str) -> str:
-    """A template path as the user should see it (relative to the current folder when inside it)."""
-    try:
-        return Path(filename).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return filename
 
 
 # --- the template set as files: listing, showing, ejecting --------------------------

@@ -162,9 +162,8 @@ TABLE: dict[str, Case] = {
     "missing-source-file": both(bad(p(SOURCES, 6, "source file 'seeds/notes.txt'", "not found"))),
     "source-not-utf8": both(bad(p(SOURCES, 6, "source file 'seeds/note.txt'", "not valid UTF-8"))),
     # with the facts broken nothing can render, yet the theme and template syntax are still checked
-    # (errors are sorted by the path shown: here the templates' absolute paths come first)
-    "facts-and-templates": both(bad(p(SUMMARY_TEMPLATE, 4, "template syntax error"),
-                                    p(THEME, 2, "logo file 'crest.png' not found"), p(BRIEF, 17, "quote not found"))),
+    "facts-and-templates": both(bad(p(BRIEF, 17, "quote not found"), p(SUMMARY_TEMPLATE, 4, "template syntax error"),
+                                    p(THEME, 2, "logo file 'crest.png' not found"))),
     "schema-and-quote": both(bad(p(BRIEF, 8, "dated"), p(BRIEF, 17, "quote not found"))),
     "several-problems": both(bad(p(BRIEF, 4, "unknown country code 'UZ'"), p(BRIEF, 17, "quote not found"),
                                  p(COUNTRIES, 10, "duplicate country 'PK'"))),
@@ -235,11 +234,12 @@ def _cases():
 
 
 def _workspace_relative(path: str, ws: Path) -> str:
-    """Template and theme errors name the file as found (absolute, or relative to the current
-    folder); fact-base errors name it relative to the workspace. Compare them all the latter way."""
-    candidate = Path(path) if Path(path).is_absolute() else Path.cwd() / path
+    """Errors name the workspace's files relative to the workspace; output paths are named as the
+    command was given them (absolute here). Compare them all the former way."""
+    if not Path(path).is_absolute():
+        return path
     try:
-        return candidate.resolve().relative_to(ws.resolve()).as_posix()
+        return Path(path).resolve().relative_to(ws.resolve()).as_posix()
     except ValueError:
         return path
 

@@ -562,6 +562,11 @@ def broken_summary(ws: Path, text: str) -> Path:
     return write(ws / "templates" / "sections" / "summary.md.j2", text)
 
 
+def shown(ws: Path, path: Path) -> str:
+    """A template file as errors name it: relative to the workspace, like the fact files."""
+    return path.relative_to(ws).as_posix()
+
+
 @pytest.mark.parametrize("text, line, message", [
     ("# Summary\n\n{{ nosuch_value }}\n", 3, "undefined: 'nosuch_value' is undefined"),
     ("# Summary\n\n{% for r in brief.summary %}\n- {{ r.txt }}\n{% endfor %}\n", 4, "has no attribute 'txt'"),
@@ -570,7 +575,7 @@ def broken_summary(ws: Path, text: str) -> Path:
 def test_undefined_names_the_template_file_and_line(repo_workspace, run_cli, text, line, message):
     path = broken_summary(repo_workspace, text)
     err = failed_build(run_cli, repo_workspace)
-    assert err.startswith(f"error: {path}:{line}: ")
+    assert err.startswith(f"error: {shown(repo_workspace, path)}:{line}: ")
     assert message in err
 
 
@@ -583,7 +588,7 @@ def test_undefined_names_the_template_file_and_line(repo_workspace, run_cli, tex
 def test_syntax_error_names_the_template_file_and_line(repo_workspace, run_cli, text, line, message):
     path = broken_summary(repo_workspace, text)
     err = failed_build(run_cli, repo_workspace)
-    assert err.startswith(f"error: {path}:{line}: template syntax error: ")
+    assert err.startswith(f"error: {shown(repo_workspace, path)}:{line}: template syntax error: ")
     assert message in err
 
 
@@ -591,19 +596,19 @@ def test_error_in_an_override_of_a_builtin_names_the_override(repo_workspace, ru
     path = write(repo_workspace / "templates" / "sections" / "security.md.j2",
                  '{% extends "builtin/sections/security.md.j2" %}\n{% block heading %}\n# {{ s.nosuch }}\n{% endblock %}\n')
     err = failed_build(run_cli, repo_workspace)
-    assert err.startswith(f"error: {path}:3: undefined: ")
+    assert err.startswith(f"error: {shown(repo_workspace, path)}:3: undefined: ")
 
 
 def test_self_include_is_endless_recursion_with_file_and_line(repo_workspace, run_cli):
     path = broken_summary(repo_workspace, '# Summary\n\n{% include "sections/summary.md.j2" %}\n')
     err = failed_build(run_cli, repo_workspace)
-    assert err.startswith(f"error: {path}:3: template includes or extends itself")
+    assert err.startswith(f"error: {shown(repo_workspace, path)}:3: template includes or extends itself")
 
 
 def test_filter_given_the_wrong_value_is_located(repo_workspace, run_cli):
     path = broken_summary(repo_workspace, "# Summary\n\n{{ brief.title | date }}\n")
     err = failed_build(run_cli, repo_workspace)
-    assert err.startswith(f"error: {path}:3: ")
+    assert err.startswith(f"error: {shown(repo_workspace, path)}:3: ")
 
 
 SANDBOX_ESCAPES = [
@@ -634,7 +639,7 @@ def test_sandbox_refuses_escapes(repo_workspace, run_cli, expression):
     err = failed_build(run_cli, repo_workspace, fmt="pdf,md")
     lines = err.splitlines()
     assert len(lines) == 1
-    assert re.match(rf"error: {re.escape(str(path))}:3: (not allowed in a template|undefined): ", lines[0]), lines[0]
+    assert re.match(rf"error: {re.escape(shown(repo_workspace, path))}:3: (not allowed in a template|undefined): ", lines[0]), lines[0]
 
 
 @pytest.mark.parametrize("statement", [
@@ -645,7 +650,7 @@ def test_sandbox_refuses_escapes(repo_workspace, run_cli, expression):
 def test_sandbox_refuses_escapes_in_statements(repo_workspace, run_cli, statement):
     path = broken_summary(repo_workspace, "# Summary\n\n" + statement + "\n")
     err = failed_build(run_cli, repo_workspace)
-    assert err.startswith(f"error: {path}:3: not allowed in a template: ")
+    assert err.startswith(f"error: {shown(repo_workspace, path)}:3: not allowed in a template: ")
 
 
 FACT_TEXT_EXPRESSIONS = [
