@@ -299,8 +299,9 @@ class _Writer:
     # --- document ----------------------------------------------------------------------
 
     def setup(self) -> None:
-        # Word 2010's copy of styles.xml (438 KB in python-docx's default): later Word reads styles.xml,
-        # and a copy would keep the old styles when a reader restyles the brief in Word 2010.
+        # Drop Word 2010's copy of the styles (438 KB in python-docx's default). briefgen never
+        # updates it: later Word ignores it, and Word 2010 could read its stale styles instead of
+        # the themed styles.xml.
         for rel_id, rel in list(self.doc.part.rels.items()):
             if rel.reltype == _STYLES_WITH_EFFECTS:
                 self.doc.part.drop_rel(rel_id)
