@@ -223,7 +223,7 @@ def _time_limit(seconds: float):
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], templates: TemplateSet) -> str:
