@@ -264,7 +264,10 @@ class _Story:
             case m.Heading(level=level, children=c):
                 self.headings += 1
                 style = s.get(b.style or "", None) or s[f"h{min(level, 3)}"]
-                flow: list[Flowable] = [CondPageBreak(60)] if level == 1 else []
+                # keepWithNext holds a heading to a following paragraph or table, but reportlab
+                # cannot keep anything with a list (a container): without room for the heading and
+                # a few lines below it, start the next page instead of leaving the heading alone.
+                flow: list[Flowable] = [CondPageBreak(self.theme.body_size * 6)]
                 return flow + [_Heading(_inline(c), style, level, f"h{self.headings}", m.plain_text(c))]
             case m.Paragraph(children=c, style=style):
                 return [Paragraph(_inline(c), s.get(style or "body", s["body"]))]
@@ -390,14 +393,18 @@ class _BriefDoc(BaseDocTemplate):
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self._outline_depth = -1  # the outline level of the last bookmark
 
     def afterFlowable(self, flowable):
-        """Headings become PDF bookmarks (outline), nested by level."""
+        """Headings become PDF bookmarks (outline), nested by level. An outline cannot skip a
+        level (reportlab refuses `##` with no `#` before it), so a heading nests at most one level
+        below the previous one."""
         outline = getattr(flowable, "outline", None)
         if outline:
             level, key, text = outline
+            depth = self._outline_depth = min(level - 1, self._outline_depth + 1)
             self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(text, key, level=level - 1, closed=False)
+            self.canv.addOutlineEntry(text, key, level=depth, closed=False)
 
 
 def _canvas_maker(meta: m.Meta, theme: Theme, font: str):
