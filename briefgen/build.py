@@ -74,10 +74,11 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
     return wanted
 
 
-def load_inputs(workspace: Path, only: str | None = None) -> tuple[Config, FactBase]:
+def load_inputs(workspace: Path, only: str | None = None, template: Path | None = None) -> tuple[Config, FactBase]:
     """briefgen.toml and the fact base, with the problems of both reported together. When they
-    have problems no brief can be rendered, so the theme and the templates' syntax, which need no
-    facts, are checked as well and reported in the same run."""
+    have problems no brief can be rendered, so the theme and the templates' syntax (of the set
+    `template` heads, as the build would use), which need no facts, are checked as well and
+    reported in the same run."""
     config, problems = load_config(workspace)
     try:
         fb = load_factbase(workspace, only=only)
@@ -85,7 +86,7 @@ def load_inputs(workspace: Path, only: str | None = None) -> tuple[Config, FactB
         problems += exc.problems
         fb = None
     if problems:
-        found = {str(p): p for p in problems + _problems_without_facts(workspace)}
+        found = {str(p): p for p in problems + _problems_without_facts(workspace, config, template)}
         raise InvalidInput(list(found.values()))
     return config, fb
 
@@ -105,20 +106,16 @@ def check_workspace(workspace: Path) -> FactBase:
     return fb
 
 
-def _problems_without_facts(workspace: Path) -> list[Problem]:
+def _problems_without_facts(workspace: Path, config: Config, template: Path | None) -> list[Problem]:
     """The theme and the syntax of every template: what `check` can still prove when the fact base
     (which rendering needs) has problems."""
-    from briefgen.templates import syntax_problems, template_set
-    from briefgen.theme import THEME_FILE, load_theme
+    from briefgen.templates import syntax_problems
 
-    config, _ = load_config(workspace)
     problems: list[Problem] = []
     try:
-        where = _setting(workspace, "template") if config.template else None
-        tset = template_set(workspace / config.template if config.template else None, workspace, where)
+        tset = _template_set(config, workspace, template)
         try:
-            theme_path = tset.find_file(THEME_FILE)
-            load_theme(theme_path, tset.shown(theme_path) if theme_path else None)
+            _theme(tset)
         except BriefgenError as exc:
             problems += exc.problems
         locale = _check_locale(config.locale, from_config=True, workspace=workspace)
@@ -132,11 +129,10 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     """Validate, render and parse: everything but the writers. `loaded` skips reloading the inputs."""
     from briefgen import markdown, model
     from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context
-    from briefgen.templates import ENTRY_TEMPLATE, render, resolve_all, template_set
-    from briefgen.theme import THEME_FILE, load_theme
+    from briefgen.templates import ENTRY_TEMPLATE, render, resolve_all
 
     ws = req.workspace
-    config, fb = loaded or load_inputs(ws, only=req.brief_file)
+    config, fb = loaded or load_inputs(ws, only=req.brief_file, template=req.template)
     brief_id = pick_brief(fb, req.brief)
     brief = fb.briefs[brief_id]
 
@@ -144,11 +140,8 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     as_of = req.as_of or created.date()
     locale = _check_locale(req.locale or config.locale, from_config=req.locale is None, workspace=ws)
     marking = req.marking if req.marking is not None else config.marking
-    template_dir = req.template or (ws / config.template if config.template else None)
-    from_config = req.template is None and config.template is not None
-    tset = template_set(template_dir, ws, _setting(ws, "template") if from_config else None)
-    theme_path = tset.find_file(THEME_FILE)
-    theme = load_theme(theme_path, tset.shown(theme_path) if theme_path else None)
+    tset = _template_set(config, ws, req.template)
+    theme = _theme(tset)
     organisation = config.organisation or theme.organisation
     codes = "-".join(fb.countries[c].iso3 for c in brief.countries)
     reference = "/".join(p for p in (config.reference_prefix, codes, as_of.isoformat()) if p)
@@ -176,6 +169,26 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
     return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem,
                     templates=tset, context=context)
+
+
+def _template_set(config: Config, workspace: Path, override: Path | None):
+    """The template search path: `--template`, else `template =` in briefgen.toml (errors located
+    at that setting), then the workspace's templates/ and the built-ins."""
+    from briefgen.templates import template_set
+
+    if override is not None:
+        return template_set(override, workspace)
+    if config.template:
+        return template_set(workspace / config.template, workspace, _setting(workspace, "template"))
+    return template_set(None, workspace)
+
+
+def _theme(tset):
+    """The theme.toml of the template set (the first folder that has one), or the default theme."""
+    from briefgen.theme import THEME_FILE, load_theme
+
+    path = tset.find_file(THEME_FILE)
+    return load_theme(path, tset.shown(path) if path else None)
 
 
 def _setting(workspace: Path, key: str) -> Location:

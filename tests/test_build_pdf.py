@@ -202,20 +202,27 @@ def test_start_up_does_not_import_writer_libraries(args):
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
 
 
-def test_a_heading_is_never_left_alone_at_the_foot_of_a_page():
-    """reportlab's keepWithNext cannot hold a heading to a list; wherever the heading falls, it must
-    start the next page rather than end this one."""
+def pdf_of(blocks) -> PdfReader:
+    """The PDF writer's output for a document of `blocks`, with the default theme, read back."""
     from briefgen import model as m
     from briefgen.theme import Theme
     from briefgen.writers import get_writer
 
-    write, heading = get_writer("pdf"), "Heading under test"
+    return PdfReader(io.BytesIO(get_writer("pdf")(m.Document(m.Meta(title="t"), tuple(blocks)), Theme())))
+
+
+def test_a_heading_is_never_left_alone_at_the_foot_of_a_page():
+    """reportlab's keepWithNext cannot hold a heading to a list; wherever the heading falls, it must
+    start the next page rather than end this one."""
+    from briefgen import model as m
+
+    heading = "Heading under test"
     long_text = "A list item long enough to take three lines of the page, " * 4  # it will not split after one line
     items = tuple(m.ListItem((m.Paragraph((m.Text(f"{i}. {long_text}"),)),)) for i in range(3))
     for filler in range(30, 62):
         blocks = tuple(m.Paragraph((m.Text(f"Filler paragraph {i}."),)) for i in range(filler))
         blocks += (m.Heading(2, (m.Text(heading),)), m.BulletList(items))
-        reader = PdfReader(io.BytesIO(write(m.Document(m.Meta(title="t"), blocks), Theme())))
+        reader = pdf_of(blocks)
         for n, page in enumerate(reader.pages, 1):
             lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
             content = [line for line in lines if not line.startswith("Page ")]
@@ -226,13 +233,11 @@ def test_headings_that_skip_a_level_still_become_bookmarks():
     """A template may start at `##` or jump from `#` to `###`; reportlab's outline refuses to skip
     a level, so such headings nest one level down instead of failing the build."""
     from briefgen import model as m
-    from briefgen.theme import Theme
-    from briefgen.writers import get_writer
 
-    blocks = tuple(m.Heading(level, (m.Text(f"Level {level} heading {i}"),)) for i, level in enumerate((2, 3, 1, 3, 2)))
-    reader = PdfReader(io.BytesIO(get_writer("pdf")(m.Document(m.Meta(title="t"), blocks), Theme())))
+    levels = (2, 3, 1, 3, 2)
+    reader = pdf_of(m.Heading(level, (m.Text(f"Level {level} heading {i}"),)) for i, level in enumerate(levels))
 
     def titles(outline):
         return [t for item in outline for t in (titles(item) if isinstance(item, list) else [item.title])]
 
-    assert titles(reader.outline) == [f"Level {level} heading {i}" for i, level in enumerate((2, 3, 1, 3, 2))]
+    assert titles(reader.outline) == [f"Level {level} heading {i}" for i, level in enumerate(levels)]
