@@ -70,6 +70,33 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_printable)]
 
 
+def _check_full_date(value: str) -> str:
+    _check_partial_date(value)
+    if value.count("-") != 2:
+        raise ValueError(f"invalid date '{value}': give the day, YYYY-MM-DD")
+    return value
+
+
+FullDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_full_date)]
+"""An ISO date with its day: 2026-11-26."""
+
+
+def _check_url(value: str) -> str:
+    """Only web addresses a reader can open: a source note turns the URL into a link in every
+    format, so `javascript:` or `file:` addresses, or text with spaces, are refused."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"invalid url '{value}': give the full web address, starting https:// or http://")
+    if any(c.isspace() for c in value):
+        raise ValueError(f"invalid url '{value}': a web address has no spaces (write %20)")
+    return value
+
+
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_check_url)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
@@ -85,15 +112,23 @@ class Country(Strict):
 
 
 class Source(Strict):
-    """A source document in seeds/ (or elsewhere in the workspace)."""
+    """A source document in seeds/ (or elsewhere in the workspace).
+
+    The citation fields (`title`, `author`, `publisher`, `date`, `url`, `accessed`) are what a reader
+    needs to find the document; record only what the document itself states and leave the rest
+    null. `file` is the copy `check` reads quotes from; it is not printed in source notes.
+    """
 
     id: Id
     label: Text = Field(description="Short description used in source notes")
     title: Text | None = Field(None, description="The document's own headline; null when it has none")
     kind: Text = Field(description="e.g. 'web article', 'news report'")
+    author: Text | None = Field(None, description="Who wrote it, as the document names them; null when unnamed")
     publisher: Text | None = None
     place: Text | None = None
     date: PartialDate | Literal["undated"]
+    url: Url | None = Field(None, description="Where a reader can open the document: an http(s) address")
+    accessed: FullDate | None = Field(None, description="The day the document was read at `url`")
     file: Text = Field(description="Path of the document, relative to the workspace")
 
 

@@ -263,6 +263,25 @@ def test_source_may_be_undated():
         Source(id="s", label="l", kind="k", date="someday", file="seeds/s.txt")
 
 
+def test_source_citation_fields():
+    source = Source(id="s", label="l", kind="k", date="2022-07-30", file="seeds/s.txt", author="A. Writer",
+                    url="https://example.org/a?b=1", accessed="2026-11-20")
+    assert (source.author, source.url, source.accessed) == ("A. Writer", "https://example.org/a?b=1", "2026-11-20")
+
+
+@pytest.mark.parametrize(("field", "value", "phrase"), [
+    ("url", "javascript:alert(1)", "starting https://"),
+    ("url", "example.org/a", "starting https://"),
+    ("url", "https://example.org/a b", "no spaces"),
+    ("accessed", "2026-11", "give the day"),
+    ("accessed", "2026-02-30", "no such day"),
+])
+def test_source_citation_fields_rejected(field, value, phrase):
+    with pytest.raises(ValidationError) as info:
+        Source(id="s", label="l", kind="k", date="undated", file="seeds/s.txt", **{field: value})
+    assert phrase in str(info.value)
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\ufffe"])
 def test_control_characters_in_text_rejected(char):
     with pytest.raises(ValidationError) as info:
