@@ -45,7 +45,7 @@ class Prepared:
     markdown: str
     document: object
     theme: object
-    reference_docx: Path | None
+    reference_docx: bytes | None  # the template set's reference.docx, as read
     stem: str
     templates: object  # the TemplateSet the brief was rendered from
     context: dict  # what the templates saw (the cover note reuses it)
@@ -167,7 +167,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     )
     document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
-    return Prepared(config, fb, brief_id, text, document, theme, tset.find_file("reference.docx"), stem,
+    return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
                     templates=tset, context=context)
 
 
@@ -179,7 +179,8 @@ def _template_set(config: Config, workspace: Path, override: Path | None):
     if override is not None:
         return template_set(override, workspace)
     if config.template:
-        return template_set(workspace / config.template, workspace, _setting(workspace, "template"))
+        return template_set(workspace / config.template, workspace, _setting(workspace, "template"),
+                            confine_to_workspace=True)
     return template_set(None, workspace)
 
 
@@ -188,7 +189,22 @@ def _theme(tset):
     from briefgen.theme import THEME_FILE, load_theme
 
     path = tset.find_file(THEME_FILE)
-    return load_theme(path, tset.shown(path) if path else None)
+    if path is None:
+        return load_theme(None)
+    return load_theme(path, tset.shown(path), tset.root_of(path.parent))
+
+
+def _reference_docx(tset) -> bytes | None:
+    """The template set's reference.docx, read through its folder's root (size-capped, no FIFO)."""
+    from briefgen.files import FileRefused
+
+    path = tset.find_file("reference.docx")
+    if path is None:
+        return None
+    try:
+        return tset.read_file(path, "reference")
+    except FileRefused as exc:
+        raise InvalidInput([Problem(exc.location, f"reference.docx: {exc.message}")]) from None
 
 
 def _setting(workspace: Path, key: str) -> Location:

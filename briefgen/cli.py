@@ -175,12 +175,15 @@ def email_brief(
     if (outbox is None) == (smtp is None):
         raise typer.BadParameter("use one of them: --outbox DIR writes a draft, --smtp HOST[:PORT] sends it",
                                  param_hint="--outbox / --smtp")
+    # Read once and taken out of the environment before any template renders or any worker starts:
+    # from here on it lives only in the SMTP settings (never in a repr, a message or an error).
+    password = os.environ.pop(PASSWORD_ENV, None) or None
     formats = EMAIL_FORMATS if format == "all" else _formats(format)
     request = EmailRequest(
         build=BuildRequest(workspace=workspace, brief=brief, formats=formats, marking=marking,
                            as_of=_parse_date(as_of), template=template, locale=locale),
         to=tuple(to), cc=tuple(cc or ()), sender=sender, subject=subject, outbox=outbox, smtp=smtp,
-        smtp_security=smtp_security, smtp_user=smtp_user, password=os.environ.get(PASSWORD_ENV) or None,
+        smtp_security=smtp_security, smtp_user=smtp_user, password=password,
         max_size=int(max_size * MB))
     composed = compose(request)
     for warning in composed.warnings:

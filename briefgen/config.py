@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefgen.errors import Location, Problem
+from briefgen.files import FileRefused, Root
 
 CONFIG_FILE = "briefgen.toml"
 
@@ -30,18 +32,20 @@ class Config(BaseModel):
 
 def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
     path = workspace / CONFIG_FILE
-    if not path.exists():
+    if not os.path.lexists(path):
         return Config(), []
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = Root(workspace, workspace).read_text(CONFIG_FILE, "settings", Location(CONFIG_FILE))
         data = tomllib.loads(text)
     except UnicodeDecodeError:
         return Config(), [Problem(Location(CONFIG_FILE), "file is not valid UTF-8 text")]
-    except OSError as exc:
-        return Config(), [Problem(Location(CONFIG_FILE), f"cannot read file: {exc.strerror or exc}")]
+    except FileRefused as exc:
+        return Config(), [Problem(exc.location, exc.message)]
     except tomllib.TOMLDecodeError as exc:
         line, msg = toml_error(exc)
         return Config(), [Problem(Location(CONFIG_FILE, line), f"TOML syntax error: {msg}")]
+    except RecursionError:
+        return Config(), [Problem(Location(CONFIG_FILE), "values nested too deeply to read")]
     try:
         return Config.model_validate(data), []
     except ValidationError as exc:
@@ -59,8 +63,8 @@ def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
 def line_of_setting(workspace: Path, key: str) -> int | None:
     """The line of a setting in the workspace's briefgen.toml (for errors found after loading)."""
     try:
-        return _line_of_key((workspace / CONFIG_FILE).read_text(encoding="utf-8-sig"), key)
-    except OSError:
+        return _line_of_key(Root(workspace, workspace).read_text(CONFIG_FILE, "settings"), key)
+    except (FileRefused, UnicodeDecodeError):
         return None
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
+from briefgen.files import FileRefused, Root, printable
 from briefgen.quotes import Document
 from briefgen.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
 from briefgen.validate import validate
@@ -125,10 +126,10 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
 
 def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Problem], fb: FactBase | None = None):
     path = workspace / rel
-    if not path.is_file():
-        problems.append(Problem(Location(rel), "is a folder, not a file" if path.is_dir() else "file not found"))
+    if path.is_dir() and not path.is_symlink():
+        problems.append(Problem(Location(rel), "is a folder, not a file"))
         return None, None
-    doc, found = load_yaml(path, rel)
+    doc, found = load_yaml(path, rel, Root(workspace, workspace))
     problems += found
     if doc is not None and fb is not None:
         fb.docs[rel] = doc
@@ -154,23 +155,22 @@ def _index(items, key: str, what: str, doc: YamlDoc, loc: tuple, problems: list[
 
 
 def _read_source(workspace: Path, src: Source, where: Location, problems: list[Problem]) -> Document | None:
-    path = (workspace / src.file)
-    if not path.resolve().is_relative_to(workspace.resolve()):
-        problems.append(Problem(where, f"source file '{src.file}' is outside the workspace"))
-        return None
+    """A source's text, read through the workspace's door: inside the workspace, a regular file,
+    at most 20 MB (a seed is an article or a statement, not a library)."""
+    name = printable(src.file)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(where, f"source file '{src.file}' not found"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(where, f"cannot read source file '{src.file}': {exc.strerror or exc}"))
+        raw = Root(workspace, workspace).read_bytes(src.file, "source", where, what=f"source file '{name}'")
+    except FileRefused as exc:
+        message = exc.message
+        if exc.reason == "outside":
+            message = f"source file '{name}' is outside the workspace" + (" (it is a link)" if "link" in message else "")
+        problems.append(Problem(where, message))
         return None
     try:
         return Document(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(where, f"source file '{src.file}' is not valid UTF-8 (line {line} of that file)"))
+        problems.append(Problem(where, f"source file '{name}' is not valid UTF-8 (line {line} of that file)"))
         return None
 
 

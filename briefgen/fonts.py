@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefgen.errors import BriefgenWarning, FontError
+from briefgen.files import FileRefused, Root, printable
 from briefgen.theme import FontFamily
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
@@ -74,16 +75,23 @@ def _by_name(name: str) -> ResolvedFamily | None:
     return ResolvedFamily(name, files)
 
 
-def resolve(family: FontFamily, base_dir: str = "") -> ResolvedFamily:
-    """The theme's family (explicit files first, then by name), else the first fallback found."""
+def resolve(family: FontFamily, base_dir: str = "", root: Root | None = None) -> ResolvedFamily:
+    """The theme's family (explicit files first, then by name), else the first fallback found.
+    Font files named in the theme must lie inside `root` (the theme's template folder)."""
     if family.regular:
         files = {}
+        root = root or Root(Path(base_dir or "."), None, "the theme's folder")
         for style in STYLES:
             given = getattr(family, style) or family.regular
             path = Path(base_dir, given) if base_dir else Path(given)
-            if not path.is_file():
-                where = f" (relative to {base_dir}, where theme.toml is)" if base_dir else ""
-                raise FontError(f"theme.toml: font file '{given}' ({style}) not found{where}")
+            try:
+                root.locate(path)
+            except FileRefused as exc:
+                raise FontError(f"theme.toml: font file '{printable(given)}' ({style}): {exc.message}") from None
+            if not root.is_file(path):
+                where = f" (relative to {printable(base_dir)}, where theme.toml is)" if base_dir else ""
+                what = "is not an ordinary file" if path.exists() else "not found"
+                raise FontError(f"theme.toml: font file '{printable(given)}' ({style}) {what}{where}")
             files[style] = path
         return ResolvedFamily(family.name or Path(family.regular).stem, files)
     for name in ([family.name] if family.name else []) + list(FALLBACK_FAMILIES):

@@ -356,7 +356,7 @@ def send(msg: EmailMessage, settings: SmtpSettings) -> None:
     except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError and socket errors are OSErrors
         if stage == "sent":
             return
-        raise DeliveryError(_scrub(_explain(exc, stage, settings), settings.password)) from None
+        raise DeliveryError(_scrub(_explain(exc, stage, settings), settings.password, settings.user)) from None
     if refused:
         accepted = [a.addr_spec for a in _recipients(msg) if a.addr_spec not in refused]
         raise DeliveryError(_scrub(f"{settings.where} accepted the message for {', '.join(accepted)} but refused "
@@ -418,8 +418,25 @@ def _explain(exc: BaseException, stage: str, s: SmtpSettings) -> str:
     return f"{where}: {exc}"
 
 
-def _scrub(text: str, password: str | None) -> str:
-    return text.replace(password, "********") if password else text
+def _scrub(text: str, password: str | None, user: str | None = None) -> str:
+    """`text` without the password, plain or base64-encoded (a server may echo the AUTH LOGIN or
+    AUTH PLAIN exchange): the whole encoded forms, and the part of any encoding that depends on the
+    password alone, whatever bytes came before it."""
+    if not password:
+        return text
+    import base64
+
+    secret = password.encode("utf-8")
+    forms = {password, base64.b64encode(secret).decode(),
+             base64.b64encode(f"\0{user or ''}\0{password}".encode()).decode()}
+    for offset in range(3):  # the password's bytes may start at any position of a 3-byte group
+        encoded = base64.b64encode(b"\0" * offset + secret).decode().rstrip("=")
+        stable = encoded[4 if offset else 0: len(encoded) - 4 if len(encoded) > 8 else len(encoded)]
+        if len(stable) >= 8:
+            forms.add(stable)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "********")
+    return text
 
 
 def deliver(msg: EmailMessage, settings: SmtpSettings, outbox: Path, name: str | None = None) -> None:

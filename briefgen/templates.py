@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import signal
+import stat
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,10 +21,11 @@ from pathlib import Path
 
 import jinja2
 from jinja2.compiler import CodeGenerator
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from briefgen.errors import BriefgenError, Location, Problem, TemplateError
+from briefgen.files import FileRefused, Root, package_root, printable, walk_names
 
 BUILTIN_PREFIX = "builtin"
 ENTRY_TEMPLATE = "brief.md.j2"
@@ -92,7 +95,12 @@ class _MarkdownCodeGenerator(CodeGenerator):
         self.write("))")
 
 
-class _MarkdownEnvironment(SandboxedEnvironment):
+class _TextEnvironment(ImmutableSandboxedEnvironment):
+    """The cover note's environment: the sandbox, and no method that changes a list or dict of the
+    context (`countries.pop('PK')`, clearing a record's sources) is callable."""
+
+
+class _MarkdownEnvironment(ImmutableSandboxedEnvironment):
     code_generator_class = _MarkdownCodeGenerator
     markdown_join = staticmethod(markdown_join)
 
@@ -120,45 +128,127 @@ def _finalize(value: object) -> object:
 
 @dataclass(frozen=True)
 class TemplateSet:
-    """Where templates are looked up, first match wins; `builtin/NAME` always means the built-in."""
+    """Where templates are looked up, first match wins; `builtin/NAME` always means the built-in.
+    Each folder reads only inside its root (`roots`, parallel to `dirs`): the workspace for its
+    templates/ and a `template =` folder, the folder itself for `--template DIR`, briefgen's package
+    for the built-ins."""
 
     dirs: tuple[Path, ...]
     root: Path = Path(".")  # the workspace: paths in messages are shown relative to it, like the facts'
+    roots: tuple[Root, ...] = ()
 
     @property
     def searched(self) -> str:
-        return ", ".join(str(d) for d in self.dirs)
+        return ", ".join(printable(d) for d in self.dirs)
 
     def shown(self, path: str | Path) -> str:
         """A template folder's file as messages name it: relative to the workspace when inside it."""
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+            return printable(Path(path).resolve().relative_to(self.root.resolve()).as_posix())
+        except (ValueError, OSError):
+            return printable(path)
+
+    def root_of(self, directory: Path) -> Root:
+        for d, r in zip(self.dirs, self.roots):
+            if d == directory:
+                return r
+        return Root(directory, self.root, f"the template folder {printable(directory)}")
 
     def find_file(self, name: str) -> Path | None:
-        """A non-template file of the set (theme.toml, reference.docx), first match wins."""
+        """A non-template file of the set (theme.toml, reference.docx), first match wins. A file that
+        is there but would be refused (a link out of its root, a FIFO) still matches, so that reading
+        it says why rather than silently taking the next folder's."""
         for d in self.dirs:
-            if (d / name).is_file():
-                return d / name
+            try:
+                if not stat.S_ISDIR(os.lstat(d / name).st_mode):
+                    return d / name
+            except OSError:
+                continue
         return None
 
+    def read_file(self, path: Path, kind: str) -> bytes:
+        """The bytes of a file found by `find_file`, read through its folder's root."""
+        for d in self.dirs:
+            if path.parent == d or d in path.parents:
+                return self.root_of(d).read_bytes(path, kind, Location(self.shown(path)))
+        raise FileRefused(f"'{printable(path)}' is not in the template folders", Location(self.shown(path)), "outside")
 
-def template_set(override: Path | None, workspace: Path, where: Location | None = None) -> TemplateSet:
-    """The search path; `where` locates the setting that named `override` (for the error)."""
-    dirs = []
+
+def template_set(override: Path | None, workspace: Path, where: Location | None = None,
+                 confine_to_workspace: bool = False) -> TemplateSet:
+    """The search path; `where` locates the setting that named `override` (for the error).
+    `confine_to_workspace`: the override comes from briefgen.toml, so it must lie inside the
+    workspace (a shared workspace must not point a build at /proc/self or a colleague's files);
+    a `--template DIR` from the command line is the user's own choice, a root of its own."""
+    ws_root = Root(workspace, workspace, "the workspace")
+    dirs: list[tuple[Path, Root]] = []
     if override is not None:
-        if not override.is_dir():
-            raise TemplateError(f"template folder '{override}' does not exist", where)
-        dirs.append(override)
-    if (workspace / "templates").is_dir():
-        dirs.append(workspace / "templates")
-    dirs.append(builtin_dir())
-    unique: list[Path] = []
-    for d in dirs:
-        if d.resolve() not in [u.resolve() for u in unique]:
-            unique.append(d)
-    return TemplateSet(tuple(unique), workspace)
+        if confine_to_workspace:
+            try:
+                ws_root.locate(override, where)
+            except FileRefused:
+                raise TemplateError(f"template folder '{ws_root.shown(override)}' is outside the workspace; a "
+                                    "template folder set in briefgen.toml must be inside it (use --template "
+                                    "for a folder elsewhere)", where) from None
+        try:
+            is_dir = override.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
+            raise TemplateError(f"template folder '{printable(override)}' does not exist", where)
+        if not os.access(override, os.R_OK | os.X_OK):
+            raise TemplateError(f"template folder '{printable(override)}' cannot be read (permission denied)", where)
+        dirs.append((override, ws_root if confine_to_workspace else
+                     Root(override, workspace, f"the template folder {printable(override)}")))
+    if ws_root.is_dir(workspace / "templates"):
+        dirs.append((workspace / "templates", ws_root))
+    dirs.append((builtin_dir(), package_root(builtin_dir())))
+    unique: list[tuple[Path, Root]] = []
+    for d, r in dirs:
+        if d.resolve() not in [u.resolve() for u, _ in unique]:
+            unique.append((d, r))
+    return TemplateSet(tuple(d for d, _ in unique), workspace, tuple(r for _, r in unique))
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Jinja's file loader, but every template is read through the door of its folder's root:
+    a link leaving the root, a FIFO or an oversized file is refused with the reason."""
+
+    def __init__(self, folders: list[tuple[Path, Root]]):
+        self.folders = folders
+
+    def get_source(self, environment, template):
+        pieces = jinja2.loaders.split_template_path(template)  # refuses '..' and absolute names
+        for directory, root in self.folders:
+            path = directory.joinpath(*pieces)
+            try:
+                os.lstat(path)
+            except OSError:
+                continue
+            where = Location(root.shown(path))
+            raw = root.read_bytes(path, "template", where)
+            try:
+                source = raw.decode("utf-8-sig")  # a BOM is not text
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise FileRefused("template is not valid UTF-8 text", Location(where.path, line), "unreadable") from None
+            real = root.locate(path)
+            mtime = os.stat(real).st_mtime
+            return source, str(path), lambda: _unchanged(real, mtime)
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self):
+        names: set[str] = set()
+        for directory, _ in self.folders:
+            names.update(walk_names(directory, (".j2",)))
+        return sorted(names)
+
+
+def _unchanged(path: Path, mtime: float) -> bool:
+    try:
+        return os.stat(path).st_mtime == mtime
+    except OSError:
+        return False
 
 
 def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {},
@@ -168,11 +258,12 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
     `markdown=True` (the brief): every value is escaped for Markdown. `markdown=False` (the cover
     note): `.html.j2` templates are HTML-autoescaped and other templates are plain text.
     """
+    builtin = builtin_dir()
     loader = jinja2.ChoiceLoader([
-        jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_dir()), encoding="utf-8-sig")}),
-        jinja2.FileSystemLoader([str(d) for d in templates.dirs], encoding="utf-8-sig"),  # a BOM is not text
+        jinja2.PrefixLoader({BUILTIN_PREFIX: ConfinedLoader([(builtin, package_root(builtin))])}),
+        ConfinedLoader([(d, templates.root_of(d)) for d in templates.dirs]),
     ])
-    env = (_MarkdownEnvironment if markdown else SandboxedEnvironment)(
+    env = (_MarkdownEnvironment if markdown else _TextEnvironment)(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize if markdown else (lambda value: "" if value is None else value),
@@ -247,7 +338,13 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"undefined: {exc.message}", _template_frame(exc, name, shown)) from None
     except RecursionError as exc:
+        if _while_compiling(exc):
+            raise TemplateError("an expression is nested too deeply to read (brackets or lists inside each "
+                                "other hundreds of levels deep)", _template_frame(exc, name, shown)) from None
         raise TemplateError("template includes or extends itself (endless recursion)", _template_frame(exc, name, shown)) from None
+    except FileRefused as exc:  # an include the door refused: at the include line, saying why
+        where = _template_frame(exc, name, shown)
+        raise TemplateError(f"cannot read template: {exc.message}", where if where.line else exc.location) from None
     except BriefgenError:  # a helper's own error, or Interrupted from a signal: pass it on as it is
         raise
     except Exception as exc:  # an error raised by a filter or helper while rendering
@@ -264,7 +361,25 @@ def syntax_problems(env: SandboxedEnvironment, templates: TemplateSet) -> list[P
             except jinja2.TemplateSyntaxError as exc:
                 where = Location(templates.shown(exc.filename or name), exc.lineno)
                 problems.append(Problem(where, f"template syntax error: {exc.message}"))
+            except FileRefused as exc:
+                problems.append(Problem(exc.location, f"template: {exc.message}"))
+            except RecursionError:
+                problems.append(Problem(Location(templates.shown(name)), "an expression is nested too deeply to "
+                                        "read (brackets or lists inside each other hundreds of levels deep)"))
     return problems
+
+
+def _while_compiling(exc: BaseException) -> bool:
+    """True when a RecursionError came from Jinja's lexer, parser or compiler (a deeply nested
+    expression), not from rendering (a template that includes itself)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        if "/jinja2/" in filename and filename.rsplit("/", 1)[-1] in ("parser.py", "compiler.py", "lexer.py",
+                                                                       "optimizer.py", "idtracking.py", "visitor.py"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _template_frame(exc: BaseException, fallback: str, shown: Callable[[str], str]) -> Location:
@@ -288,11 +403,7 @@ def template_names(directory: Path) -> list[str]:
     """Templates and theme files under `directory`, as lookup names (posix, relative)."""
     if not directory.is_dir():
         return []
-    return sorted(
-        p.relative_to(directory).as_posix()
-        for p in directory.rglob("*")
-        if p.is_file() and p.suffix in TEMPLATE_SUFFIXES and not p.name.startswith(".")
-    )
+    return walk_names(directory, TEMPLATE_SUFFIXES)
 
 
 def resolve_all(templates: TemplateSet) -> list[tuple[str, Path]]:

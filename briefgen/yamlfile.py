@@ -8,6 +8,7 @@ accepts partial dates a YAML timestamp cannot express).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,15 +116,19 @@ def _error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
     return exc.problem or exc.context or "invalid YAML"
 
 
-def load_yaml(path: Path, display_path: str) -> tuple[YamlDoc | None, list[Problem]]:
+def load_yaml(path: Path, display_path: str, root=None) -> tuple[YamlDoc | None, list[Problem]]:
+    """Read and parse one fact file through `root` (a files.Root; default: the file's folder)."""
+    from briefgen.files import FileRefused, Root
+
+    root = root or Root(path.parent, None)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        raw = root.read_bytes(path, "facts", Location(display_path))
+    except FileRefused as exc:
+        if exc.reason == "too-large":
+            size = os.stat(path).st_size
             return None, [Problem(Location(display_path), f"file is {size / 2**20:.0f} MB; fact files may be "
                                                           f"at most {MAX_FILE_BYTES // 2**20} MB (split it into several briefs)")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(Location(display_path), f"cannot read file: {exc.strerror or exc}")]
+        return None, [Problem(exc.location, exc.message)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

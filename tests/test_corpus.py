@@ -20,11 +20,13 @@ loudly once the bug is fixed and the mark must go.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -137,6 +139,65 @@ def make_oversized(ws: Path) -> None:
     assert path.stat().st_size > LIMIT_MB * 2**20
 
 
+def link(rel: str, target: str):
+    """setup: `rel` in the workspace becomes a symbolic link to `target` (outside the workspace)."""
+
+    def setup(ws: Path) -> None:
+        path = ws / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        path.symlink_to(target)
+
+    return setup
+
+
+def fifo(rel: str):
+    """setup: `rel` becomes a FIFO (named pipe) that nothing ever writes to: reading it would block."""
+
+    def setup(ws: Path) -> None:
+        path = ws / rel
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+
+    return setup
+
+
+def write_bytes(rel: str, make):
+    def setup(ws: Path) -> None:
+        (ws / rel).write_bytes(make())
+
+    return setup
+
+
+def _png(width: int, height: int, body: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def truncated_png() -> bytes:
+    """A real 64 x 64 PNG cut off half-way through its image data."""
+    rows = b"".join(b"\0" + bytes(range(64)) * 3 for _ in range(64))
+    whole = _png(64, 64, zlib.compress(rows))
+    return whole[: len(whole) // 2]
+
+
+def bomb_png() -> bytes:
+    """50,000 x 50,000 pixels (7.5 GB decoded) declared by a file of a few hundred bytes."""
+    return _png(50_000, 50_000, zlib.compress(b"\0" * 100_000))
+
+
+def deeply_nested(rel: str, depth: int = 100_000):
+    def setup(ws: Path) -> None:
+        path = ws / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+
+    return setup
+
+
 def heading_kept(files: dict[str, Path]) -> None:
     md = files[".md"].read_text(encoding="utf-8")
     assert "\ufeff" not in md, "the template's byte order mark ended up in the brief"
@@ -213,6 +274,29 @@ TABLE: dict[str, Case] = {
         p(CONFIG, 4, "output"))),
     "config-template-missing": both(bad(
         p(CONFIG, 2, "office-templates", "does not exist"))),
+    "config-deep-nesting": both(bad(p(CONFIG, None, "nested too deeply")), setup=deeply_nested(CONFIG)),
+    # --- files outside their root, and files that are not files (nothing outside may reach a brief) ---
+    "template-link-outside": both(bad(p(SUMMARY_TEMPLATE, 3, "outside the workspace", "link")),
+                                  setup=link("templates/leak.txt.j2", "/etc/passwd")),
+    "config-template-outside": both(bad(p(CONFIG, 2, "'/proc/self'", "outside the workspace"))),
+    "data-link-outside": both(bad(p("data/briefs/other.yaml", None, "outside the workspace", "link")),
+                              setup=link("data/briefs/other.yaml", "/etc/passwd")),
+    "source-fifo": both(bad(p(SOURCES, 6, "source file 'seeds/note.txt'", "FIFO"), seconds=15),
+                        setup=fifo("seeds/note.txt")),
+    "data-fifo": both(bad(p(COUNTRIES, None, "FIFO"), seconds=15), setup=fifo(COUNTRIES)),
+    # --- theme values and files ---
+    "theme-margins-bad": both(bad(
+        p(THEME, 4, "margins_mm.top", "finite"), p(THEME, 5, "margins_mm.bottom", "greater than or equal to 0"),
+        p(THEME, 6, "margins_mm.left", "finite"), p(THEME, 7, "margins_mm.right", "less than or equal to 100"))),
+    "theme-margins-too-wide": both(bad(p(THEME, 3, "left 100 + right 90", "page"))),
+    "theme-logo-broken": both(bad(p(THEME, 2, "logo 'crest.png'", "damaged")),
+                              setup=write_bytes("templates/crest.png", truncated_png)),
+    "theme-logo-bomb": both(bad(p(THEME, 2, "logo 'crest.png'", "too many pixels")),
+                            setup=write_bytes("templates/crest.png", bomb_png)),
+    "theme-logo-fifo": both(bad(p(THEME, 2, "logo file 'crest.png'", "FIFO"), seconds=15),
+                            setup=fifo("templates/crest.png")),
+    "theme-font-control": both(bad(p(THEME, 4, "body_font.name", "control character", "\\x07"))),
+    "theme-deep-nesting": both(bad(p(THEME, None, "nested too deeply")), setup=deeply_nested(THEME)),
 }
 
 

@@ -540,7 +540,8 @@ def test_theme_changes_win_over_reference_docx_and_the_rest_of_it_stays(repo_wor
 # --- locale ---------------------------------------------------------------------------------
 
 
-def test_locale_option_formats_dates(repo_workspace, run_cli):
+def test_locale_option_formats_dates(repo_workspace, run_cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # the issue date: 2026-11-26, whatever day it is
     md = build_md(run_cli, repo_workspace, "--locale", "en_US")
     assert "**July 30, 2022, Tashkent.**" in md
     assert "Date: November 26, 2026" in md

@@ -626,16 +626,18 @@ def _package(doc, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def write(document: Document, theme: Theme, reference: Path | None = None) -> bytes:
-    """The brief as .docx bytes, styled from `reference` (a reference.docx) or the theme."""
-    doc = docx.Document(str(reference) if reference is not None else None)
+def write(document: Document, theme: Theme, reference: bytes | Path | None = None) -> bytes:
+    """The brief as .docx bytes, styled from `reference` (a reference.docx, its bytes or path) or the theme."""
+    if isinstance(reference, bytes):
+        reference = io.BytesIO(reference)
+    doc = docx.Document(str(reference) if isinstance(reference, Path) else reference)
     created = document.meta.created or datetime.now(timezone.utc)
     created = created.replace(tzinfo=timezone.utc) if created.tzinfo is None else created.astimezone(timezone.utc)
     writer = _Writer(doc, theme, document.meta, own_styles=reference is None)
     writer.setup()
-    logo = theme.logo_path()
+    logo = theme.logo_bytes()
     if logo is not None:  # the letterhead logo, above the title block
-        doc.add_paragraph().add_run().add_picture(str(logo), height=Mm(LOGO_HEIGHT_MM))
+        doc.add_paragraph().add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
     writer.blocks(document.blocks, _Ctx(doc, writer.text_width))
     if len(doc.element.body) == 1:  # only the sectPr: Word wants at least one paragraph
         doc.add_paragraph()

@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from briefgen import model as m
 from briefgen.errors import BriefgenError, BriefgenWarning, FontError
+from briefgen.files import LIMITS, FileRefused, printable, read_regular
 from briefgen.fonts import ResolvedFamily, resolve
 from briefgen.theme import Theme
 
@@ -36,8 +37,8 @@ PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 
 
 def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
-    body_family = _register(resolve(theme.body_font, theme.base_dir))
-    head_family = _register(resolve(theme.heading_font, theme.base_dir))
+    body_family = _register(resolve(theme.body_font, theme.base_dir, theme.root))
+    head_family = _register(resolve(theme.heading_font, theme.base_dir, theme.root))
     document = _check_glyphs(document, body_family, head_family)
     styles = _styles(theme, body_family.name, head_family.name)
     buf = io.BytesIO()
@@ -71,12 +72,19 @@ def _register(family: ResolvedFamily) -> ResolvedFamily:
     name = family.name if not any(k[0] == family.name for k in _registered) else f"{family.name}~{len(_registered)}"
     names = {style: f"{name}-{style}" for style in family.files}
     for style, path in family.files.items():
+        try:  # through the door: a regular file of sensible size, never a FIFO or /dev/zero
+            data = read_regular(path, LIMITS["font"], None, f"font file {printable(path)}")
+        except FileRefused as exc:
+            raise FontError(exc.message) from None
         try:
-            pdfmetrics.registerFont(TTFont(names[style], str(path)))
+            pdfmetrics.registerFont(TTFont(names[style], io.BytesIO(data)))
         except BriefgenError:  # Interrupted from a signal while the font is read: not a font problem
             raise
-        except Exception as exc:  # reportlab raises TTFError and others for unusable files
-            raise FontError(f"cannot use font file {path}: {exc}") from None
+        except Exception:  # reportlab raises TTFError and others for unusable files; their text
+            # quotes the file's first bytes, which mean nothing to a reader
+            kind = "a TrueType font (.ttf) reportlab can use" if data[:4] in (b"\0\1\0\0", b"true") else \
+                "a TrueType font (.ttf): OpenType/CFF (.otf), collections (.ttc) and other files cannot be used"
+            raise FontError(f"cannot use font file {printable(path)}: it is not {kind}") from None
     pdfmetrics.registerFontFamily(name, normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     _registered[key] = ResolvedFamily(name, family.files)
@@ -374,14 +382,14 @@ LOGO_HEIGHT_MM = 16
 
 def _logo(theme: Theme) -> list[Flowable]:
     """The letterhead logo above the title block, at a fixed height and its own aspect ratio."""
-    path = theme.logo_path()
-    if path is None:
+    data = theme.logo_bytes()
+    if data is None:
         return []
     from reportlab.lib.utils import ImageReader
 
-    width, height = ImageReader(str(path)).getSize()
+    width, height = ImageReader(io.BytesIO(data)).getSize()
     h = LOGO_HEIGHT_MM * mm
-    return [Image(str(path), width=h * width / height, height=h, hAlign="LEFT"), Spacer(0, 4 * mm)]
+    return [Image(io.BytesIO(data), width=h * width / height, height=h, hAlign="LEFT"), Spacer(0, 4 * mm)]
 
 
 # --- pages -------------------------------------------------------------------------
