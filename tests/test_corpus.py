@@ -506,6 +506,8 @@ SANDBOX_PAYLOADS = {
     "include-absolute": ("{% include '/etc/passwd' %}", "not found"),
     "include-parent": ("{% include '../../../../../../etc/passwd' %}", "not found"),
     "huge-range": ("{% for i in range(10**9) %}x{% endfor %}", "range"),
+    "context-pop": ("{{ countries.pop('PK') }}", "not allowed in a template"),
+    "context-clear": ("{{ brief.summary[0].sources.clear() }}", "not allowed in a template"),
 }
 
 
