@@ -1,0 +1,344 @@
+"""`briefgen sources add`: register a new source document in a workspace in one step.
+
+The document (a local file or an http(s) URL) becomes UTF-8 text under seeds/, its original
+is kept under seeds/originals/ so the extraction can be redone, and a record is appended to
+data/sources.yaml as text, so the file's comments and layout stay exactly as the user wrote
+them. Everything is checked before anything is written, and the files are written together
+or not at all: a failure leaves the workspace as it was. Nothing here overwrites a file or
+reuses an id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from briefgen import intake
+from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
+from briefgen.factbase import SOURCES_FILE
+from briefgen.output import safe_name, write_all
+from briefgen.yamlfile import MAX_FILE_BYTES, parse_yaml
+
+SEEDS_DIR = "seeds"
+ORIGINALS_DIR = "seeds/originals"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID_MAX = 80
+_SLUG_MAX = 48  # leaves room for '-YYYY-MM-DD' and a '-2' within the id limit
+
+
+class SourceAddError(BriefgenError):
+    """The document cannot be registered as asked; nothing was written."""
+
+
+@dataclass
+class Added:
+    """What `add_source` did, for the user to review."""
+
+    source_id: str
+    text_file: str  # workspace-relative
+    original: str | None  # workspace-relative; None when the text file is the original
+    filled: list[tuple[str, str]]  # (field, value) written to the record
+    to_check: list[str] = field(default_factory=list)
+    lines: int = 0
+
+
+def add_source(workspace: Path, target: str, source_id: str | None = None, *, today: date | None = None,
+               timeout: float | None = None, max_bytes: int | None = None) -> Added:
+    """Read or fetch `target`, extract its text, and register it; raise before writing anything."""
+    from briefgen import fetch
+
+    timeout = fetch.TIMEOUT if timeout is None else timeout
+    max_bytes = fetch.MAX_BYTES if max_bytes is None else max_bytes
+    today = today or date.today()
+    sources_path = workspace / SOURCES_FILE
+    yaml_text, existing = _read_registry(sources_path)
+    if source_id is not None:
+        _check_given_id(source_id, existing)
+
+    # 1. the document's bytes, and where they came from
+    url = None
+    if fetch.is_url(target):
+        got = fetch.fetch(target, timeout=timeout, max_bytes=max_bytes)
+        data, url, media_type, charset, name = got.data, got.url, got.content_type, got.charset, urlsplit(got.url).path
+    else:
+        data, name = _read_local(Path(target), max_bytes), target
+        media_type, charset = "", None
+
+    # 2. its text and metadata
+    fmt = intake.detect_format(data, name, media_type)
+    if fmt is None:
+        raise SourceAddError(_unknown_format(name, media_type), Location(target))
+    try:
+        doc = intake.extract(data, fmt, url=url, charset=charset)
+    except intake.ExtractError as exc:
+        raise SourceAddError(exc.message, Location(target)) from None
+    page_url = url or _canonical_url(data, fmt)
+    if page_url:
+        _refuse_known_url(page_url, target, existing)
+    _refuse_known_text(workspace, doc.text, existing)
+
+    # 3. an id and file names that are free
+    if source_id is None:
+        source_id = _free_id(_id_stem(doc, page_url or name), workspace, existing, fmt)
+    text_rel = f"{SEEDS_DIR}/{source_id}.txt"
+    text_bytes = doc.text.encode("utf-8")
+    original_rel = None if fmt == intake.TEXT and data == text_bytes else \
+        f"{ORIGINALS_DIR}/{source_id}{intake.SUFFIXES[fmt]}"
+    taken = [rel for rel in (text_rel, original_rel) if rel and (workspace / rel).exists()]
+    if taken:
+        raise SourceAddError(f"not overwriting {', '.join(taken)}: choose another id with --id", Location(target))
+
+    # 4. the record, checked by the schema, and data/sources.yaml with it appended
+    record, added = _record(source_id, doc, fmt, url, page_url, text_rel, today)
+    new_yaml = append_record(yaml_text, record, existing)
+    added.lines = doc.text.count("\n")
+    added.original = original_rel
+    files = {workspace / text_rel: text_bytes, sources_path: new_yaml.encode("utf-8")}
+    if original_rel:
+        files[workspace / original_rel] = data
+    write_all(files)
+    return added
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _read_registry(path: Path) -> tuple[str, list[dict]]:
+    """data/sources.yaml as text and its source entries as read (not schema-checked: a record
+    elsewhere in the file with a mistake does not stop a new one being added)."""
+    if not path.is_file():
+        raise SourceAddError(f"no {SOURCES_FILE} here: run this in a workspace folder, or give it with --workspace",
+                             Location(SOURCES_FILE))
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise SourceAddError(f"cannot read file: {exc.strerror or exc}", Location(SOURCES_FILE)) from None
+    except UnicodeDecodeError:
+        raise SourceAddError("file is not valid UTF-8 text", Location(SOURCES_FILE)) from None
+    doc, problems = parse_yaml(text, SOURCES_FILE)
+    if problems or doc is None:
+        raise InvalidInput(problems or [Problem(Location(SOURCES_FILE), "cannot read file")])
+    value = doc.value
+    if value is None:
+        return text, []
+    if not isinstance(value, dict) or not isinstance(value.get("sources", []), (list, type(None))):
+        raise SourceAddError("expected a 'sources:' list", Location(SOURCES_FILE, 1))
+    entries = [e for e in value.get("sources") or [] if isinstance(e, dict)]
+    for i, entry in enumerate(entries):
+        entry["_line"] = doc.line_of(("sources", i))
+    return text, entries
+
+
+def _read_local(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise SourceAddError("file not found", Location(str(path)))
+    if not path.is_file():
+        raise SourceAddError("is a folder, not a file", Location(str(path)))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceAddError(f"the file is {size / 2**20:.1f} MB; a source may be at most "
+                                 f"{max_bytes / 2**20:.1f} MB", Location(str(path)))
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceAddError(f"cannot read file: {exc.strerror or exc}", Location(str(path))) from None
+
+
+def _unknown_format(name: str, media_type: str) -> str:
+    suffix = Path(urlsplit(name).path).suffix.lower()
+    if suffix in (".doc", ".rtf", ".odt"):
+        return f"cannot read {suffix} files: open it in Word or LibreOffice and save it as .docx, then add that"
+    what = f" (the server calls it {media_type})" if media_type else ""
+    return (f"cannot tell what kind of document this is{what}: briefgen reads web pages (.html), PDF, "
+            "Word (.docx) and plain text (.txt) files")
+
+
+def _canonical_url(data: bytes, fmt: str) -> str | None:
+    """The address a saved web page names for itself (its canonical link or og:url), if any."""
+    if fmt != intake.HTML:
+        return None
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        meta = extract_metadata(data)
+    except Exception:  # metadata is a bonus: the text was extracted already
+        return None
+    url = getattr(meta, "url", None) if meta is not None else None
+    return url if isinstance(url, str) and urlsplit(url).scheme in ("http", "https") else None
+
+
+# --- ids and duplicates ---------------------------------------------------------------------
+
+
+def _check_given_id(source_id: str, existing: list[dict]) -> None:
+    if not _ID.match(source_id) or len(source_id) > _ID_MAX:
+        raise SourceAddError(f"'{source_id}' cannot be a source id: use lower-case letters, digits and hyphens "
+                             f"(at most {_ID_MAX}), starting with a letter or digit")
+    for entry in existing:
+        if entry.get("id") == source_id:
+            raise SourceAddError(f"a source with id '{source_id}' exists already: choose another id with --id",
+                                 Location(SOURCES_FILE, entry["_line"]))
+
+
+def _refuse_known_url(url: str, asked: str, existing: list[dict]) -> None:
+    for entry in existing:
+        if entry.get("url") in (url, asked):
+            raise SourceAddError(f"this address is registered already as source '{entry.get('id')}'",
+                                 Location(SOURCES_FILE, entry["_line"]))
+
+
+def _refuse_known_text(workspace: Path, text: str, existing: list[dict]) -> None:
+    """The same document added twice would split its quotes over two ids."""
+    for entry in existing:
+        rel = entry.get("file")
+        if not isinstance(rel, str):
+            continue
+        path = workspace / rel
+        try:
+            if path.is_file() and path.stat().st_size == len(text.encode("utf-8")) and \
+                    path.read_text(encoding="utf-8-sig") == text:
+                raise SourceAddError(f"this document's text is registered already as source '{entry.get('id')}' "
+                                     f"({rel})", Location(SOURCES_FILE, entry["_line"]))
+        except (OSError, UnicodeDecodeError):
+            continue
+
+
+def _id_stem(doc: intake.Extracted, name: str) -> str:
+    """A readable id from the title (else the file or page name), cut at a word boundary."""
+    base = doc.title or Path(unquote(urlsplit(name).path)).stem or doc.publisher or "source"
+    slug = safe_name(base)
+    if slug == "brief" and "brief" not in base.lower():  # safe_name's stand-in for a name with no ASCII letters
+        slug = "source"
+    if len(slug) > _SLUG_MAX:
+        slug = slug[:_SLUG_MAX].rsplit("-", 1)[0] or slug[:_SLUG_MAX]
+    # a page's publication date tells versions of a story apart; a file's creation date may be any date
+    if doc.format == intake.HTML and doc.date and len(doc.date) == 10 and not slug.endswith(doc.date):
+        slug = f"{slug}-{doc.date}"
+    return slug
+
+
+def _free_id(stem: str, workspace: Path, existing: list[dict], fmt: str) -> str:
+    ids = {e.get("id") for e in existing}
+    for n in range(1, 1000):
+        candidate = stem if n == 1 else f"{stem}-{n}"
+        files = (f"{SEEDS_DIR}/{candidate}.txt", f"{ORIGINALS_DIR}/{candidate}{intake.SUFFIXES[fmt]}")
+        if candidate not in ids and not any((workspace / f).exists() for f in files):
+            return candidate
+    raise SourceAddError(f"no free id like '{stem}': choose one with --id")
+
+
+# --- the record -----------------------------------------------------------------------------
+
+
+def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, page_url: str | None,
+            text_rel: str, today: date) -> tuple[dict[str, str], Added]:
+    """The new entry (only fields this version's schema has), checked by the schema, and the
+    notes for the user: what was filled from where, and what only a person can check."""
+    from briefgen.schema import Source
+
+    known = set(Source.model_fields)
+    check: list[str] = []
+    values: dict[str, str | None] = {
+        "id": source_id,
+        "label": doc.title or f"{intake.KINDS[fmt].capitalize()} {Path(text_rel).stem}",
+        "title": doc.title,
+        "kind": intake.KINDS[fmt],
+        "publisher": doc.publisher,
+        "author": doc.author,
+        "date": doc.date or "undated",
+        "url": page_url,
+        "accessed": today.isoformat() if url else None,
+        "file": text_rel,
+    }
+    record = {k: v for k, v in values.items() if v is not None and k in known}
+    try:
+        Source.model_validate(record)
+    except ValueError as exc:
+        raise SourceAddError(f"the record this document gives is not valid: {exc}") from None
+
+    check.append("label: a short description for the source notes" + (" (now the title)" if doc.title else ""))
+    check.append(f"kind: '{record['kind']}' says only the file type; e.g. 'press release', 'joint statement', "
+                 "'news report'")
+    if "type" in known and "type" not in record:
+        check.append("type: official, news, commentary or research")
+    for name, why in (("title", "the document's own headline"), ("publisher", "who published it"),
+                      ("author", "who wrote it"), ("place", "where it was issued")):
+        if name in known and name not in record:
+            check.append(f"{name}: not found; add it if the document names {why}")
+    if doc.date:
+        check.append(f"date: {doc.date} is from {doc.date_from}; make sure it is the publication date")
+    else:
+        check.append("date: none found (written as 'undated'); add it if the document is dated")
+    others = [d for d in intake.text_dates(doc.text) if d.iso != doc.date]
+    if others:
+        shown = list({d.iso: d for d in others}.values())[:5]
+        listed = "; ".join(f"line {d.line}: {d.written}" for d in shown)
+        more = f" and {len(others) - len(shown)} more" if len(others) > len(shown) else ""
+        if doc.date:
+            check.append(f"dates in the text differ from {doc.date}: {listed}{more}")
+        else:
+            check.append(f"dates in the text: {listed}{more}")
+    if page_url and not url:
+        check.append("url: taken from the saved page's own link; open it to make sure it is the page")
+        if "accessed" in known:
+            check.append("accessed: when the page was saved")
+    check.append(f"{text_rel}: read it through; extraction can keep a caption or drop a paragraph")
+    filled = [(k, v) for k, v in record.items() if k not in ("id", "file")]
+    return record, Added(source_id, text_rel, None, filled, check)
+
+
+def _scalar(key: str, value: str) -> str:
+    """A YAML scalar as a person would write it: ids, file paths, kinds and dates plain or simply
+    quoted, free text double-quoted (JSON string syntax is valid YAML and escapes everything)."""
+    if key in ("id", "file") and re.match(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", value):
+        return value
+    if key == "kind" and re.match(r"^[A-Za-z][A-Za-z ]*[A-Za-z]$", value):
+        return value
+    if key == "date" or key == "accessed":
+        return value if value == "undated" else f'"{value}"'
+    return json.dumps(value, ensure_ascii=False)
+
+
+def append_record(yaml_text: str, record: dict[str, str], existing: list[dict]) -> str:
+    """`yaml_text` with `record` added at the end of its `sources:` list, every other byte kept.
+
+    The result is parsed again and must read as the old entries plus the new one; a layout this
+    cannot extend (a flow list `[...]`, the list not last in the file) is refused, not rewritten."""
+    dash, key_indent = _item_indent(yaml_text)
+    head = yaml_text
+    empty_list = re.compile(r"^sources:[ \t]*(\[[ \t]*\])?[ \t]*(#[^\n]*)?$", re.M)
+    if not existing:
+        m = empty_list.search(yaml_text)
+        if m:
+            head = yaml_text[: m.start()] + "sources:" + (f"  {m.group(2)}" if m.group(2) else "") + yaml_text[m.end():]
+        elif not yaml_text.strip() or all(l.lstrip().startswith("#") for l in yaml_text.splitlines() if l.strip()):
+            head = yaml_text + ("\n" if yaml_text and not yaml_text.endswith("\n") else "") + "sources:\n"
+    if head and not head.endswith("\n"):
+        head += "\n"
+    keys = list(record)
+    block = [f"{dash}{keys[0]}: {_scalar(keys[0], record[keys[0]])}"]
+    block += [f"{key_indent}{k}: {_scalar(k, record[k])}" for k in keys[1:]]
+    new_text = head + "\n".join(block) + "\n"
+
+    doc, problems = parse_yaml(new_text, SOURCES_FILE)
+    got = (doc.value or {}).get("sources") if doc is not None and isinstance(doc.value, dict) else None
+    old = [{k: v for k, v in e.items() if k != "_line"} for e in existing]
+    if problems or not isinstance(got, list) or got[:-1] != old or got[-1:] != [record]:
+        listing = "\n".join(block)
+        raise SourceAddError("cannot append to this file's layout (the sources list must be the last thing in "
+                             f"it, one '- id:' item after another); add this record by hand:\n{listing}",
+                             Location(SOURCES_FILE))
+    return new_text
+
+
+def _item_indent(yaml_text: str) -> tuple[str, str]:
+    """The dash and key indentation of the list's items as the file writes them (default: 2 and 4)."""
+    m = re.search(r"^( *)(- +)[A-Za-z_]+:", yaml_text, re.M)
+    if not m:
+        return "  - ", "    "
+    return m.group(1) + m.group(2), " " * (len(m.group(1)) + len(m.group(2)))

@@ -1,0 +1,124 @@
+"""Fetching one source document over HTTP(S) for `briefgen sources add`.
+
+The only place briefgen goes on the network: `check` and `build` read the workspace alone. A
+fetch is bounded every way a hostile or broken server could stretch it: http/https only (also
+after redirects), a limited number of redirects, a timeout for every wait and for the whole
+download, and a size cap checked against Content-Length and again while reading.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from http.client import HTTPException
+from urllib.parse import urljoin, urlsplit
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError
+
+TIMEOUT = 30.0  # seconds: for each wait on the server, and for the whole download
+MAX_BYTES = 50 * 1024 * 1024  # a press release or joint statement; far larger is a mistake
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+
+
+class FetchError(BriefgenError):
+    """A URL could not be fetched; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    data: bytes
+    url: str  # after redirects: the address the document was actually read from
+    content_type: str  # media type without parameters, lower case ('' when the server sent none)
+    charset: str | None
+
+
+def is_url(text: str) -> bool:
+    return urlsplit(text).scheme.lower() in ("http", "https") or "://" in text
+
+
+def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, max_redirects: int = MAX_REDIRECTS) -> Fetched:
+    """GET `url` and return its body, or raise FetchError saying why not."""
+    _check_scheme(url, url)
+    opener = urllib.request.build_opener(_redirects(url, max_redirects))
+    request = urllib.request.Request(url, headers={"User-Agent": f"briefgen/{__version__} (source intake)",
+                                                   "Accept": "text/html, application/pdf, application/"
+                                                             "vnd.openxmlformats-officedocument.wordprocessingml"
+                                                             ".document, text/plain;q=0.9, */*;q=0.5"})
+    deadline = time.monotonic() + timeout
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise FetchError(f"cannot fetch {url}: the document is {_mb(int(length))}, more than the "
+                                 f"{_mb(max_bytes)} allowed")
+            data = _read_capped(response, url, max_bytes, deadline, timeout)
+            content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+            return Fetched(data, response.geturl(), content_type, response.headers.get_content_charset())
+    except FetchError:
+        raise
+    except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400 and "infinite loop" in str(exc.msg):
+            raise FetchError(f"cannot fetch {url}: more than {max_redirects} redirects") from None
+        raise FetchError(f"cannot fetch {url}: the server answered {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise FetchError(f"cannot fetch {url}: no answer within {timeout:g} seconds") from None
+        raise FetchError(f"cannot fetch {url}: {getattr(reason, 'strerror', None) or reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise FetchError(f"cannot fetch {url}: no answer within {timeout:g} seconds") from None
+    except (HTTPException, OSError, ValueError) as exc:
+        raise FetchError(f"cannot fetch {url}: {exc or type(exc).__name__}") from None
+
+
+def _read_capped(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
+    chunks, size = [], 0
+    while True:
+        if time.monotonic() > deadline:  # a server dribbling bytes never trips the per-read timeout
+            raise FetchError(f"cannot fetch {url}: the download took longer than {timeout:g} seconds")
+        chunk = response.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"cannot fetch {url}: the document is larger than the {_mb(max_bytes)} allowed")
+        chunks.append(chunk)
+
+
+def _check_scheme(url: str, asked: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        if url == asked:
+            raise FetchError(f"cannot fetch {url}: only http:// and https:// addresses can be fetched")
+        raise FetchError(f"cannot fetch {asked}: it redirects to {url}; only http:// and https:// addresses "
+                         "can be fetched")
+
+
+def _redirects(asked: str, limit: int) -> urllib.request.HTTPRedirectHandler:
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = limit
+        max_repeats = limit
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            _check_scheme(newurl, asked)
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+        def http_error_302(self, req, fp, code, msg, headers):
+            # urllib refuses some schemes itself with an unclear message: say it first, clearly
+            location = headers.get("location") or headers.get("uri")
+            if location:
+                _check_scheme(urljoin(req.full_url, location), asked)
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+    return Redirects()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n:,} bytes"

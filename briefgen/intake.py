@@ -1,0 +1,253 @@
+"""Turning a source document (web page, PDF, Word file, plain text) into quotable text and metadata.
+
+Each format goes through a well-kept library, imported only when a document of that format
+arrives: trafilatura for HTML (main text without navigation, related-article links, comments and
+footers; title, author, site name and date from the page's metadata), pypdf for PDF, python-docx
+for DOCX. The text is kept as the document words it: nothing is reworded, so quotes copied from
+it are verbatim.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from briefgen.errors import BriefgenError
+
+# The document kinds briefgen reads, with the `kind` a source record gets and the original's suffix.
+HTML, PDF, DOCX, TEXT = "html", "pdf", "docx", "text"
+KINDS = {HTML: "web page", PDF: "PDF document", DOCX: "Word document", TEXT: "text document"}
+SUFFIXES = {HTML: ".html", PDF: ".pdf", DOCX: ".docx", TEXT: ".txt"}
+_BY_SUFFIX = {".html": HTML, ".htm": HTML, ".xhtml": HTML, ".pdf": PDF, ".docx": DOCX, ".txt": TEXT, ".text": TEXT,
+              ".md": TEXT}
+_BY_MEDIA = {"text/html": HTML, "application/xhtml+xml": HTML, "application/pdf": PDF, "text/plain": TEXT,
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document": DOCX}
+
+
+class ExtractError(BriefgenError):
+    """A document could not be read or held no text; nothing was written."""
+
+
+@dataclass
+class Extracted:
+    """What a document gave: its text and whatever metadata it carries (None where it has none)."""
+
+    format: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None  # ISO, possibly partial
+    date_from: str = ""  # where `date` came from, said to the user
+    notes: list[str] = field(default_factory=list)  # what the user should know about the extraction
+
+
+def detect_format(data: bytes, name: str = "", media_type: str = "") -> str | None:
+    """The document's format from its first bytes, else its media type, else its file suffix."""
+    head = data[:2048].lstrip()
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                if "word/document.xml" in zf.namelist():
+                    return DOCX
+        except zipfile.BadZipFile:
+            return None
+        return None
+    lowered = head.lower().lstrip(b"\xef\xbb\xbf")
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:512]:
+        return HTML
+    if media_type in _BY_MEDIA:
+        return _BY_MEDIA[media_type]
+    suffix = name[name.rfind("."):].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    return _BY_SUFFIX.get(suffix)
+
+
+def extract(data: bytes, fmt: str, url: str | None = None, charset: str | None = None) -> Extracted:
+    """The text and metadata of a document of format `fmt` (see detect_format)."""
+    extracted = {HTML: _html, PDF: _pdf, DOCX: _docx, TEXT: _text}[fmt](data, url, charset)
+    extracted.text = clean_text(extracted.text)
+    if not extracted.text.strip():
+        raise ExtractError(_EMPTY[fmt])
+    return extracted
+
+
+_EMPTY = {
+    HTML: "no article text found in this page (is it a list of links, or built by scripts in the browser? "
+          "save the page from the browser with File > Save as and add that file)",
+    PDF: "no text found in this PDF (a scanned image needs OCR first)",
+    DOCX: "no text found in this Word file",
+    TEXT: "the file is empty",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # as the schema refuses in quotes
+
+
+def clean_text(text: str) -> str:
+    """One newline convention, no control characters (a quote could not contain them), no trailing
+    blanks, and the file ends with one newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+_MIN_WORDS = 10  # fewer words than a sentence or two is a menu, not an article
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def _html(data: bytes, url: str | None, charset: str | None) -> Extracted:
+    import trafilatura  # about 0.5 s to import: only when a page is added
+
+    try:
+        doc = trafilatura.bare_extraction(
+            data, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+            include_links=False, deduplicate=False,
+        )
+    except Exception as exc:  # a parser failure deep in lxml: say it about this page, not as a crash
+        raise ExtractError(f"cannot read this page as HTML: {exc}") from None
+    if doc is None or len((doc.text or "").split()) < _MIN_WORDS:
+        # on a page with no article the extractor falls back to whatever text there is ('Home')
+        raise ExtractError(_EMPTY[HTML])
+    out = Extracted(HTML, doc.text, title=_clean(doc.title), author=_clean(doc.author), publisher=_clean(doc.sitename))
+    if doc.date and _iso(doc.date):
+        out.date, out.date_from = _iso(doc.date), "the page's metadata"
+    return out
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def _pdf(data: bytes, url: str | None, charset: str | None) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractError("this PDF is protected by a password; save an unprotected copy and add that")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except ExtractError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ExtractError(f"cannot read this PDF: {exc}") from None
+    # pypdf starts a line with a space where the next text run begins apart from the last
+    text = "\n\n".join("\n".join(line.strip() for line in p.strip().split("\n")) for p in pages)
+    out = Extracted(PDF, text)
+    if info is not None:
+        out.title, out.author = _clean(info.title), _clean(info.author)
+        try:
+            created = info.creation_date
+        except (ValueError, TypeError):  # a malformed date string in the PDF's information dictionary
+            created = None
+        if created is not None:
+            out.date, out.date_from = created.date().isoformat(), "the PDF's creation date"
+    return out
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def _docx(data: bytes, url: str | None, charset: str | None) -> Extracted:
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several unrelated types for a broken package
+        raise ExtractError(f"cannot read this Word file: {exc}") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [c.text.strip() for c in row.cells]
+                lines.append("\t".join(dict.fromkeys(c for c in cells if c)))  # merged cells repeat
+        else:
+            lines.append(block.text)
+    props = document.core_properties
+    out = Extracted(DOCX, "\n".join(lines), title=_clean(props.title), author=_clean(props.author))
+    if props.created is not None:
+        out.date, out.date_from = props.created.date().isoformat(), "the Word file's creation date"
+    return out
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+
+def _text(data: bytes, url: str | None, charset: str | None) -> Extracted:
+    for encoding in dict.fromkeys(["utf-8-sig", charset or "utf-8-sig"]):
+        try:
+            return Extracted(TEXT, data.decode(encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ExtractError("the file is not UTF-8 text: save it as UTF-8 (in Notepad: Save as > Encoding: UTF-8)")
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"], 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})\b", re.I),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I),
+]
+
+
+@dataclass(frozen=True)
+class TextDate:
+    line: int
+    written: str  # as the text has it
+    iso: str
+
+
+def text_dates(text: str, limit: int = 200) -> list[TextDate]:
+    """Full dates (day, month and year) written in the text, in order, with their line numbers.
+
+    Only the first `limit` lines are read: a publication date stands near the top; dates deep in
+    a long report are events, not its date."""
+    found: list[TextDate] = []
+    for number, line in enumerate(text.split("\n")[:limit], 1):
+        hits = []
+        for pattern in _DATE_PATTERNS:
+            for m in pattern.finditer(line):
+                groups = m.groupdict()
+                month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS.get(groups["month"].lower())
+                try:
+                    iso = date(int(groups["year"]), month, int(groups["day"])).isoformat()
+                except (ValueError, TypeError):
+                    continue
+                hits.append((m.start(), TextDate(number, m.group(0), iso)))
+        found += [hit for _, hit in sorted(hits, key=lambda h: h[0])]
+    return found
+
+
+def _iso(value: str | None) -> str | None:
+    """'2024-03-14', '2024-03-14T09:30:00+05:00' -> '2024-03-14'; anything else -> None."""
+    if not value:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not m:
+        return None
+    try:
+        datetime.strptime(m.group(0), {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}[len(m.group(0))])
+    except ValueError:
+        return None
+    return m.group(0)
+
+
+def _clean(value) -> str | None:
+    """A metadata string worth recording: stripped, one line, not empty."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(_CONTROL.sub(" ", value).split())
+    return value or None
