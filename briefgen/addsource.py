@@ -236,7 +236,7 @@ def _free_id(stem: str, workspace: Path, existing: list[dict], fmt: str) -> str:
 
 
 def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, page_url: str | None,
-            text_rel: str, today: date) -> tuple[dict[str, str], Added]:
+            text_rel: str, today: date) -> tuple[dict[str, str | None], Added]:
     """The new entry (only fields this version's schema has), checked by the schema, and the
     notes for the user: what was filled from where, and what only a person can check."""
     from briefgen.schema import Source
@@ -255,7 +255,9 @@ def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, pa
         "accessed": today.isoformat() if url else None,
         "file": text_rel,
     }
-    record = {k: v for k, v in values.items() if v is not None and k in known}
+    # every field of the schema in its order, null where the document does not say (as the file
+    # writes it by hand): the user sees at once what is left to fill in
+    record = {k: values.get(k) for k in Source.model_fields if k in values or not Source.model_fields[k].is_required()}
     try:
         Source.model_validate(record)
     except ValueError as exc:
@@ -268,7 +270,7 @@ def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, pa
         check.append("type: official, news, commentary or research")
     for name, why in (("title", "the document's own headline"), ("publisher", "who published it"),
                       ("author", "who wrote it"), ("place", "where it was issued")):
-        if name in known and name not in record:
+        if name in known and record.get(name) is None:
             check.append(f"{name}: not found; add it if the document names {why}")
     if doc.date:
         check.append(f"date: {doc.date} is from {doc.date_from}; make sure it is the publication date")
@@ -288,13 +290,15 @@ def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, pa
         if "accessed" in known:
             check.append("accessed: when the page was saved")
     check.append(f"{text_rel}: read it through; extraction can keep a caption or drop a paragraph")
-    filled = [(k, v) for k, v in record.items() if k not in ("id", "file")]
+    filled = [(k, v) for k, v in record.items() if k not in ("id", "file") and v is not None]
     return record, Added(source_id, text_rel, None, filled, check)
 
 
-def _scalar(key: str, value: str) -> str:
+def _scalar(key: str, value: str | None) -> str:
     """A YAML scalar as a person would write it: ids, file paths, kinds and dates plain or simply
     quoted, free text double-quoted (JSON string syntax is valid YAML and escapes everything)."""
+    if value is None:
+        return "null"
     if key in ("id", "file") and re.match(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", value):
         return value
     if key == "kind" and re.match(r"^[A-Za-z][A-Za-z ]*[A-Za-z]$", value):
@@ -304,7 +308,7 @@ def _scalar(key: str, value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def append_record(yaml_text: str, record: dict[str, str], existing: list[dict]) -> str:
+def append_record(yaml_text: str, record: dict[str, str | None], existing: list[dict]) -> str:
     """`yaml_text` with `record` added at the end of its `sources:` list, every other byte kept.
 
     The result is parsed again and must read as the old entries plus the new one; a layout this
