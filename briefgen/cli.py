@@ -54,6 +54,10 @@ def check(workspace: WorkspaceOpt = Path(".")) -> None:
     from briefgen.build import check_workspace
 
     fb = check_workspace(workspace)
+    from briefgen.attribution import factbase_warnings
+
+    for problem in factbase_warnings(fb):
+        _warn(str(problem))
     n_records, n_sources, n_quotes = fb.record_count, len(fb.sources), fb.quotes_verified
     typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s), {n_sources} source(s), "
                f"{n_quotes} quotes verified; templates and theme render")

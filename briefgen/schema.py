@@ -111,6 +111,13 @@ class Country(Strict):
     adjective: Text
 
 
+SourceType = Literal["official", "news", "research", "commentary"]
+"""How much weight a source carries (docs/facts.md, "Attribution"): `official` a government's own
+statement or a joint declaration; `news` a report of events; `research` a study or statistics with
+a stated method; `commentary` opinion or analysis (op-eds, undated web articles of unknown authorship).
+What rests only on commentary is attributed in the brief's text, never said in the brief's own voice."""
+
+
 class Source(Strict):
     """A source document in seeds/ (or elsewhere in the workspace).
 
@@ -121,6 +128,8 @@ class Source(Strict):
 
     id: Id
     label: Text = Field(description="Short description used in source notes")
+    type: SourceType | None = Field(None, description="official, news, research or commentary; `check` warns "
+                                    "when it is missing")
     title: Text | None = Field(None, description="The document's own headline; null when it has none")
     kind: Text = Field(description="e.g. 'web article', 'news report'")
     author: Text | None = Field(None, description="Who wrote it, as the document names them; null when unnamed")

@@ -55,7 +55,10 @@ EXPECTED: dict[str, list[tuple[str, int, list[str]]]] = {
 }
 
 VALID_MINIMAL_OK = "ok: 3 records in 1 brief(s), 1 source(s), 3 quotes verified; templates and theme render\n"
-SHIPPED_OK = "ok: 57 records in 1 brief(s), 2 source(s), 72 quotes verified; templates and theme render\n"
+SHIPPED_OK = "ok: 56 records in 1 brief(s), 2 source(s), 72 quotes verified; templates and theme render\n"
+# The shipped trade goal rests only on an undated commentary; check says so (the key-facts box is made from it).
+SHIPPED_WARNINGS = ("warning: data/briefs/pakistan-kazakhstan.yaml:301: 'goal-bilateral-trade' rests only on commentary "
+                    "(source 'pk-kz-relations-article')")
 
 
 def assert_reports(code: int, out: str, err: str, expected: list[tuple[str, int, list[str]]]) -> None:
@@ -146,12 +149,16 @@ def test_debug_shows_a_traceback_and_default_does_not(case_workspace):
 
 
 def test_shipped_factbase_passes(run_cli):
-    assert run_cli("check", "--workspace", str(REPO_ROOT)) == (0, SHIPPED_OK, "")
+    code, out, err = run_cli("check", "--workspace", str(REPO_ROOT))
+    assert (code, out) == (0, SHIPPED_OK)
+    assert err.startswith(SHIPPED_WARNINGS) and err.count("\n") == 1, err
 
 
 def test_check_defaults_to_the_current_folder(run_cli, monkeypatch):
     monkeypatch.chdir(REPO_ROOT)
-    assert run_cli("check") == (0, SHIPPED_OK, "")
+    code, out, err = run_cli("check")
+    assert (code, out) == (0, SHIPPED_OK)
+    assert err.startswith(SHIPPED_WARNINGS), err
 
 
 REPO_BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
@@ -263,3 +270,73 @@ def test_python_m_briefgen_version():
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"briefgen {__version__}\n"
     assert version("briefgen") == __version__
+
+
+# --- attribution: what rests only on commentary ----------------------------------------------
+
+
+def _as_commentary(workspace) -> None:
+    sources = workspace / SOURCES
+    sources.write_text(sources.read_text(encoding="utf-8").replace("type: news", "type: commentary"), encoding="utf-8")
+
+
+def test_summary_point_resting_only_on_commentary_is_warned_at_its_line(case_workspace, run_cli):
+    ws = case_workspace(BASE_CASE)
+    _as_commentary(ws)
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert (code, out) == (0, VALID_MINIMAL_OK)
+    lines = err.splitlines()
+    assert lines[0].startswith(f"warning: {BRIEF}:7: summary point 'relations' rests only on commentary (source 'note')")
+    assert lines[1].startswith(f"warning: {BRIEF}:13: summary point 'ties' rests only on commentary")
+    assert "say whose view it is" in lines[0]
+    # the last meeting is a key fact: the box would print it in the brief's own voice
+    assert lines[2].startswith(f"warning: {BRIEF}:21: 'tashkent-2022' rests only on commentary")
+    assert len(lines) == 3, err
+
+
+def test_summary_point_that_says_whose_view_it_is_passes(case_workspace, run_cli):
+    ws = case_workspace(BASE_CASE)
+    _as_commentary(ws)
+    brief = ws / BRIEF
+    brief.write_text(brief.read_text(encoding="utf-8")
+                     .replace("text: The two countries have friendly ties.",
+                              "text: An undated commentary says the two countries have friendly ties."), encoding="utf-8")
+    code, _out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 0
+    assert "'ties'" not in err
+    assert "'relations'" in err
+
+
+def test_summary_point_with_a_news_source_beside_commentary_passes(case_workspace, run_cli):
+    ws = case_workspace(BASE_CASE)
+    sources = ws / SOURCES
+    sources.write_text(sources.read_text(encoding="utf-8") + (
+        "  - id: opinion\n    label: An opinion piece\n    type: commentary\n    kind: web article\n"
+        "    date: undated\n    file: seeds/note.txt\n"), encoding="utf-8")
+    brief = ws / BRIEF
+    brief.write_text(brief.read_text(encoding="utf-8").replace(
+        "        quote: The two countries have friendly ties.\n",
+        "        quote: The two countries have friendly ties.\n      - source: opinion\n"
+        "        quote: The two countries have friendly ties.\n", 1), encoding="utf-8")
+    assert run_cli("check", "--workspace", str(ws)) == (0, VALID_MINIMAL_OK.replace("1 source(s), 3 quotes",
+                                                                                     "2 source(s), 4 quotes"), "")
+
+
+def test_source_without_a_type_is_warned(case_workspace, run_cli):
+    ws = case_workspace(BASE_CASE)
+    sources = ws / SOURCES
+    sources.write_text(sources.read_text(encoding="utf-8").replace("    type: news\n", ""), encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert (code, out) == (0, VALID_MINIMAL_OK)
+    assert err.startswith(f"warning: {SOURCES}:2: source 'note' has no type: add `type: official`, `news`, `research` or "
+                          "`commentary`")
+
+
+def test_unknown_source_type_is_an_error(case_workspace, run_cli):
+    ws = case_workspace(BASE_CASE)
+    sources = ws / SOURCES
+    sources.write_text(sources.read_text(encoding="utf-8").replace("type: news", "type: blog"), encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: {SOURCES}:7: ")
+    assert "'official', 'news', 'research' or 'commentary'" in err

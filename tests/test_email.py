@@ -209,7 +209,7 @@ def test_cover_note_text_and_html(ws, run_cli, tmp_path):
     folded = " ".join(text.split())
     assert "Please find attached the Pakistan–Kazakhstan brief (as of 26 November 2026), marked " \
            "OFFICIAL-SENSITIVE." in folded
-    assert "Pakistan was among the first countries to recognise Kazakhstan's independence, in December 1991" in folded
+    assert "Pakistan was among the first few countries to recognise Kazakhstan's independence, in December 1991" in folded
     assert "Sources current to 30 July 2022" in folded
     assert f"{STEM}.pdf" in text
     assert "Dear" not in text  # greeting-free
