@@ -544,7 +544,7 @@ def test_locale_option_formats_dates(repo_workspace, run_cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # the issue date: 2026-11-26, whatever day it is
     md = build_md(run_cli, repo_workspace, "--locale", "en_US")
     assert "**July 30, 2022, Tashkent.**" in md
-    assert "Date: November 26, 2026" in md
+    assert "Information as of: November 26, 2026" in md  # the as-of date (the issue date is the day of the run)
     assert "Sources current to July 30, 2022" in md
 
 
