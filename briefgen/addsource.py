@@ -11,6 +11,7 @@ reuses an id.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,8 +21,9 @@ from urllib.parse import unquote, urlsplit
 from briefgen import intake
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
 from briefgen.factbase import SOURCES_FILE
+from briefgen.files import FileRefused, Root, read_regular, shown
 from briefgen.output import safe_name, write_all
-from briefgen.yamlfile import MAX_FILE_BYTES, parse_yaml
+from briefgen.yamlfile import parse_yaml
 
 SEEDS_DIR = "seeds"
 ORIGINALS_DIR = "seeds/originals"
@@ -54,8 +56,9 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
     timeout = fetch.TIMEOUT if timeout is None else timeout
     max_bytes = fetch.MAX_BYTES if max_bytes is None else max_bytes
     today = today or date.today()
-    sources_path = workspace / SOURCES_FILE
-    yaml_text, existing = _read_registry(sources_path)
+    root = Root(workspace, workspace)
+    sources_path = root.locate(SOURCES_FILE)  # data/sources.yaml is replaced where it really is
+    yaml_text, existing = _read_registry(root)
     if source_id is not None:
         _check_given_id(source_id, existing)
 
@@ -65,7 +68,7 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
         got = fetch.fetch(target, timeout=timeout, max_bytes=max_bytes)
         data, url, media_type, charset, name = got.data, got.url, got.content_type, got.charset, urlsplit(got.url).path
     else:
-        data, name = _read_local(Path(target), max_bytes), target
+        data, name = _read_local(Path(target), max_bytes, workspace), target
         media_type, charset = "", None
 
     # 2. its text and metadata
@@ -79,7 +82,7 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
     page_url = url or _canonical_url(data, fmt)
     if page_url:
         _refuse_known_url(page_url, target, existing)
-    _refuse_known_text(workspace, doc.text, existing)
+    _refuse_known_text(root, doc.text, existing)
 
     # 3. an id and file names that are free
     if source_id is None:
@@ -88,7 +91,8 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
     text_bytes = doc.text.encode("utf-8")
     original_rel = None if fmt == intake.TEXT and data == text_bytes else \
         f"{ORIGINALS_DIR}/{source_id}{intake.SUFFIXES[fmt]}"
-    taken = [rel for rel in (text_rel, original_rel) if rel and (workspace / rel).exists()]
+    targets = {rel: _target(root, rel) for rel in (text_rel, original_rel) if rel}
+    taken = [rel for rel, real in targets.items() if os.path.lexists(real)]
     if taken:
         raise SourceAddError(f"not overwriting {', '.join(taken)}: choose another id with --id", Location(target))
 
@@ -97,9 +101,9 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
     new_yaml = append_record(yaml_text, record, existing)
     added.lines = doc.text.count("\n")
     added.original = original_rel
-    files = {workspace / text_rel: text_bytes, sources_path: new_yaml.encode("utf-8")}
+    files = {targets[text_rel]: text_bytes, sources_path: new_yaml.encode("utf-8")}
     if original_rel:
-        files[workspace / original_rel] = data
+        files[targets[original_rel]] = data
     write_all(files)
     return added
 
@@ -107,17 +111,14 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
 # --- reading --------------------------------------------------------------------------------
 
 
-def _read_registry(path: Path) -> tuple[str, list[dict]]:
+def _read_registry(root: Root) -> tuple[str, list[dict]]:
     """data/sources.yaml as text and its source entries as read (not schema-checked: a record
     elsewhere in the file with a mistake does not stop a new one being added)."""
-    if not path.is_file():
+    if not root.is_file(SOURCES_FILE):
         raise SourceAddError(f"no {SOURCES_FILE} here: run this in a workspace folder, or give it with --workspace",
                              Location(SOURCES_FILE))
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise SourceAddError(f"cannot read file: {exc.strerror or exc}", Location(SOURCES_FILE)) from None
+        text = root.read_text(SOURCES_FILE, "facts")
     except UnicodeDecodeError:
         raise SourceAddError("file is not valid UTF-8 text", Location(SOURCES_FILE)) from None
     doc, problems = parse_yaml(text, SOURCES_FILE)
@@ -134,19 +135,25 @@ def _read_registry(path: Path) -> tuple[str, list[dict]]:
     return text, entries
 
 
-def _read_local(path: Path, max_bytes: int) -> bytes:
-    if not path.exists():
-        raise SourceAddError("file not found", Location(str(path)))
-    if not path.is_file():
-        raise SourceAddError("is a folder, not a file", Location(str(path)))
+def _read_local(path: Path, max_bytes: int, workspace: Path) -> bytes:
+    """The document the user named: any ordinary file they can read (it is their choice, so it is
+    not confined to the workspace), through the same checks as every read (no FIFOs, devices or
+    files under /proc; the size cap)."""
+    where = Location(shown(path, workspace))
+    if not os.path.lexists(path):
+        raise SourceAddError("file not found", where)
+    return read_regular(Path(os.path.realpath(path)), max_bytes, where)
+
+
+def _target(root: Root, rel: str) -> Path:
+    """Where `rel` really is; refused when a linked folder on the way leads out of the workspace."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceAddError(f"the file is {size / 2**20:.1f} MB; a source may be at most "
-                                 f"{max_bytes / 2**20:.1f} MB", Location(str(path)))
-        return path.read_bytes()
-    except OSError as exc:
-        raise SourceAddError(f"cannot read file: {exc.strerror or exc}", Location(str(path))) from None
+        return root.locate(rel)
+    except FileRefused as exc:
+        if exc.reason != "outside":
+            raise
+        raise SourceAddError(f"would be written outside the workspace (a folder on the way is a link); "
+                             "nothing was written", Location(rel)) from None
 
 
 def _unknown_format(name: str, media_type: str) -> str:
@@ -192,20 +199,19 @@ def _refuse_known_url(url: str, asked: str, existing: list[dict]) -> None:
                                  Location(SOURCES_FILE, entry["_line"]))
 
 
-def _refuse_known_text(workspace: Path, text: str, existing: list[dict]) -> None:
+def _refuse_known_text(root: Root, text: str, existing: list[dict]) -> None:
     """The same document added twice would split its quotes over two ids."""
+    size = len(text.encode("utf-8"))
     for entry in existing:
         rel = entry.get("file")
         if not isinstance(rel, str):
             continue
-        path = workspace / rel
         try:
-            if path.is_file() and path.stat().st_size == len(text.encode("utf-8")) and \
-                    path.read_text(encoding="utf-8-sig") == text:
+            if os.stat(root.locate(rel)).st_size == size and root.read_text(rel, "source") == text:
                 raise SourceAddError(f"this document's text is registered already as source '{entry.get('id')}' "
                                      f"({rel})", Location(SOURCES_FILE, entry["_line"]))
-        except (OSError, UnicodeDecodeError):
-            continue
+        except (FileRefused, OSError, UnicodeDecodeError):
+            continue  # `check` reports an unreadable source; here it only cannot be compared
 
 
 def _id_stem(doc: intake.Extracted, name: str) -> str:
@@ -227,7 +233,7 @@ def _free_id(stem: str, workspace: Path, existing: list[dict], fmt: str) -> str:
     for n in range(1, 1000):
         candidate = stem if n == 1 else f"{stem}-{n}"
         files = (f"{SEEDS_DIR}/{candidate}.txt", f"{ORIGINALS_DIR}/{candidate}{intake.SUFFIXES[fmt]}")
-        if candidate not in ids and not any((workspace / f).exists() for f in files):
+        if candidate not in ids and not any(os.path.lexists(workspace / f) for f in files):
             return candidate
     raise SourceAddError(f"no free id like '{stem}': choose one with --id")
 

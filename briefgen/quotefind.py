@@ -62,6 +62,7 @@ def find(workspace: Path, source_id: str | None, words: list[str]) -> tuple[list
 
 def _registered(workspace: Path) -> dict[str, str]:
     """Source id -> file, from data/sources.yaml as validated by the schema."""
+    from briefgen.files import Root
     from briefgen.schema import SourcesFile
     from briefgen.validate import validate
     from briefgen.yamlfile import load_yaml
@@ -70,7 +71,7 @@ def _registered(workspace: Path) -> dict[str, str]:
     if not path.is_file():
         raise BriefgenError(f"no {SOURCES_FILE} here: run this in a workspace folder, or give it with --workspace",
                             Location(SOURCES_FILE))
-    doc, problems = load_yaml(path, SOURCES_FILE)
+    doc, problems = load_yaml(path, SOURCES_FILE, Root(workspace, workspace))
     if doc is not None and not problems:
         model, problems = validate(SourcesFile, doc)
         if model is not None and not problems:
@@ -79,17 +80,16 @@ def _registered(workspace: Path) -> dict[str, str]:
 
 
 def _read(workspace: Path, rel: str) -> str:
-    path = workspace / rel
-    if not path.resolve().is_relative_to(workspace.resolve()):
-        raise BriefgenError(f"source file '{rel}' is outside the workspace", Location(SOURCES_FILE))
+    """A source's text through the workspace's door (inside it, an ordinary file, size-capped)."""
+    from briefgen.files import FileRefused, Root, printable
+
+    name = printable(rel)
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise BriefgenError("source file not found", Location(rel)) from None
-    except OSError as exc:
-        raise BriefgenError(f"cannot read source file: {exc.strerror or exc}", Location(rel)) from None
+        return Root(workspace, workspace).read_text(rel, "source", Location(name), what=f"source file '{name}'")
+    except FileRefused as exc:
+        raise BriefgenError(exc.message, exc.location) from None
     except UnicodeDecodeError:
-        raise BriefgenError("source file is not valid UTF-8", Location(rel)) from None
+        raise BriefgenError(f"source file '{name}' is not valid UTF-8", Location(name)) from None
 
 
 # --- sentences ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import os
 import shutil
 import threading
 import time
@@ -387,6 +388,23 @@ def test_refusals_write_nothing(case_workspace, run_cli, server, tmp_path):
     assert tree(ws) == before
 
 
+def test_reads_and_writes_go_through_the_workspace_door(case_workspace, run_cli, tmp_path):
+    ws = case_workspace("valid-minimal")
+    pipe = tmp_path / "page.html"
+    os.mkfifo(pipe)  # a FIFO would block a plain open() for ever
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (ws / "seeds/originals").symlink_to(outside, target_is_directory=True)
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    before = tree(ws)
+    code, out, err = run_cli("sources", "add", str(pipe), "-w", str(ws))
+    assert code == 1 and "is a FIFO (named pipe), not an ordinary file" in err
+    code, out, err = run_cli("sources", "add", str(pdf), "--id", "statement", "-w", str(ws))
+    assert code == 1 and "seeds/originals/statement.pdf: would be written outside the workspace" in err, err
+    assert tree(ws) == before and list(outside.iterdir()) == []
+
+
 def test_a_sources_file_it_cannot_extend_is_left_alone(case_workspace, run_cli, tmp_path):
     ws = case_workspace("valid-minimal")
     (ws / "data/sources.yaml").write_text(
@@ -458,3 +476,17 @@ def test_quote_matches_words_at_their_start_and_folds_typography(case_workspace,
     assert "administrator" not in out
     code, out, err = run_cli("quote", "note", "wrapped", "middle", "-w", str(ws))
     assert code == 0 and "seeds/note.txt:3" in out and "A line wrapped in the middle of a sentence." in out
+
+
+def test_quote_all_searches_on_past_an_unreadable_source(case_workspace, run_cli, tmp_path):
+    ws = case_workspace("valid-minimal")
+    memo = tmp_path / "memo.txt"
+    memo.write_text("The friendly visit ended on Friday.\n", encoding="utf-8")
+    assert run_cli("sources", "add", str(memo), "-w", str(ws))[0] == 0
+    (ws / "seeds/note.txt").unlink()
+    code, out, err = run_cli("quote", "--all", "friendly", "-w", str(ws))
+    assert code == 0
+    assert "warning: seeds/note.txt: source file 'seeds/note.txt' not found (not searched)" in err
+    assert "seeds/memo.txt:1" in out
+    code, out, err = run_cli("quote", "note", "friendly", "-w", str(ws))
+    assert code == 1 and "source file 'seeds/note.txt' not found" in err
