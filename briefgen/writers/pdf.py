@@ -21,7 +21,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, Image, ListFlowable, ListItem,
     PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
@@ -32,6 +31,7 @@ from briefgen.errors import BriefgenError, BriefgenWarning, FontError
 from briefgen.files import LIMITS, FileRefused, printable, read_regular
 from briefgen.fonts import ResolvedFamily, resolve
 from briefgen.theme import Theme
+from briefgen.writers import pdf_tags
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 
@@ -43,6 +43,7 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
     styles = _styles(theme, body_family.name, head_family.name)
     buf = io.BytesIO()
     meta = document.meta
+    tags = pdf_tags.Tagger(meta.language)
     doc = _BriefDoc(
         buf, theme=theme, meta=meta, body_font=body_family.name,
         pagesize=PAGE_SIZES[theme.page_size],
@@ -52,8 +53,8 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
         creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
         invariant=1 if meta.reproducible else 0,
     )
-    story = _logo(theme) + _Story(styles, theme, doc.width).blocks(document.blocks)
-    doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name))
+    story = _logo(theme) + _Story(styles, theme, doc.width, tags, document).blocks(document.blocks)
+    doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name, tags))
     return buf.getvalue()
 
 
@@ -224,7 +225,8 @@ def _esc(text: str) -> str:
     return escape(text)
 
 
-def _inline(nodes: tuple[m.Inline, ...]) -> str:
+def _inline(nodes: tuple[m.Inline, ...], notes: pdf_tags.NoteLinks | None = None) -> str:
+    """Paragraph markup; with `notes`, note markers link to their notes (and are tagged)."""
     out: list[str] = []
     prev_note = False
     for node in nodes:
@@ -232,13 +234,14 @@ def _inline(nodes: tuple[m.Inline, ...]) -> str:
             case m.Text(text=t):
                 out.append(_esc(t))
             case m.Strong(children=c):
-                out.append(f"<b>{_inline(c)}</b>")
+                out.append(f"<b>{_inline(c, notes)}</b>")
             case m.Emph(children=c):
-                out.append(f"<i>{_inline(c)}</i>")
+                out.append(f"<i>{_inline(c, notes)}</i>")
             case m.Link(href=href, children=c):
-                out.append(f'<link href="{escape(href, {chr(34): "&quot;"})}" color="#2E5C8A">{_inline(c)}</link>')
+                link = f'<link href="{escape(href, {chr(34): "&quot;"})}" color="#2E5C8A">{_inline(c, notes)}</link>'
+                out.append(pdf_tags.link_markup(href, link))
             case m.NoteRef(number=n):
-                out.append(f"<super>{',' if prev_note else ''}{n}</super>")
+                out.append(pdf_tags.note_ref(n, notes, "<super>,</super>" if prev_note else ""))
             case m.LineBreak():
                 out.append("<br/>")
         prev_note = isinstance(node, m.NoteRef)
@@ -254,11 +257,16 @@ class _Heading(Paragraph):
 
 
 class _Story:
-    def __init__(self, styles, theme: Theme, width: float):
+    def __init__(self, styles, theme: Theme, width: float, tags: pdf_tags.Tagger, document: m.Document):
         self.s = styles
         self.theme = theme
         self.width = width
         self.headings = 0
+        self.tags = tags  # the structure tree, built alongside the flowables
+        self.notes = pdf_tags.NoteLinks(document)
+
+    def inline(self, nodes) -> str:
+        return _inline(nodes, self.notes)
 
     def blocks(self, blocks) -> list[Flowable]:
         out: list[Flowable] = []
@@ -276,9 +284,10 @@ class _Story:
                 # cannot keep anything with a list (a container): without room for the heading and
                 # a few lines below it, start the next page instead of leaving the heading alone.
                 flow: list[Flowable] = [CondPageBreak(self.theme.body_size * 6)]
-                return flow + [_Heading(_inline(c), style, level, f"h{self.headings}", m.plain_text(c))]
+                heading = _Heading(self.inline(c), style, level, f"h{self.headings}", m.plain_text(c))
+                return flow + [self.tags.tag(heading, f"H{min(level, 6)}")]
             case m.Paragraph(children=c, style=style):
-                return [Paragraph(_inline(c), s.get(style or "body", s["body"]))]
+                return [self.tags.tag(Paragraph(self.inline(c), s.get(style or "body", s["body"])), "P")]
             case m.BulletList(items=items):
                 return [self.list(items, "bullet")]
             case m.OrderedList(items=items, start=start):
@@ -288,8 +297,10 @@ class _Story:
             case m.Callout(title=title, blocks=inner):
                 return [self.callout(title, inner)]
             case m.Quote(blocks=inner):
-                return [Paragraph(_inline(p.children), s["quote"]) if isinstance(p, m.Paragraph) else p
-                        for p in inner for p in ([p] if isinstance(p, m.Paragraph) else self.block(p))]
+                with self.tags.group("BlockQuote"):
+                    return [self.tags.tag(Paragraph(self.inline(p.children), s["quote"]), "P")
+                            if isinstance(p, m.Paragraph) else p
+                            for p in inner for p in ([p] if isinstance(p, m.Paragraph) else self.block(p))]
             case m.Rule():
                 return [HRFlowable(width="100%", thickness=0.6, color=colors.HexColor(self.theme.colours.rule),
                                    spaceBefore=4, spaceAfter=6)]
@@ -299,14 +310,23 @@ class _Story:
                 return [self.note(n) for n in notes]
         return []
 
-    def list(self, items, kind: str, start: int = 1) -> ListFlowable:
+    def list(self, items, kind: str, start: int = 1, tag: pdf_tags.Node | None = None) -> ListFlowable:
+        """A list; `tag`: the list element it continues (a key-facts box draws one list per item)."""
         size = self.theme.body_size
-        flows = [ListItem(self.blocks(it.blocks) or [Spacer(0, 0)]) for it in items]
+        tags = self.tags
+        tag = tag or tags.list_element(kind == "bullet")
+        flows, labels = [], []
+        with tags.inside(tag):
+            for it in items:
+                with tags.group("LI"):
+                    labels.append(tags.add("Lbl"))
+                    with tags.group("LBody"):
+                        flows.append(ListItem(self.blocks(it.blocks) or [Spacer(0, 0)]))
         options = dict(bulletFontName=self.s["body"].fontName, bulletFontSize=size, leftIndent=size * 1.4,
                        bulletColor=colors.HexColor(self.theme.colours.accent), spaceAfter=size * 0.3)
         if kind == "bullet":
-            return ListFlowable(flows, bulletType="bullet", start="•", **options)
-        return ListFlowable(flows, bulletType="1", start=start, bulletFormat="%s.", **options)
+            return tags.label_bullets(ListFlowable(flows, bulletType="bullet", start="•", **options), labels)
+        return tags.label_bullets(ListFlowable(flows, bulletType="1", start=start, bulletFormat="%s.", **options), labels)
 
     def table(self, t: m.Table) -> list[Flowable]:
         s = self.s
@@ -314,15 +334,21 @@ class _Story:
         if ncols == 0:
             return []
         aligns = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+        tags = self.tags
+        table_tag = tags.add("Table")
+        caption_tag = tags.add("Caption", table_tag) if t.caption else None
 
         def cell(content, col, head):
             base = s["cell_head" if head else "cell"]
             align = t.align[col] if col < len(t.align) else None
             style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=aligns.get(align or "", TA_LEFT))
-            return Paragraph(_inline(content), style)
+            return tags.tag(Paragraph(self.inline(content), style), tags.cell(head))
 
-        rows = [[cell(r[i] if i < len(r) else (), i, True) for i in range(ncols)] for r in t.header]
-        rows += [[cell(r[i] if i < len(r) else (), i, False) for i in range(ncols)] for r in t.rows]
+        with tags.inside(table_tag):
+            with tags.group("THead") if t.header else tags.inside(table_tag):
+                rows = [tags.row([cell(r[i] if i < len(r) else (), i, True) for i in range(ncols)]) for r in t.header]
+            with tags.group("TBody") if t.header else tags.inside(table_tag):
+                rows += [tags.row([cell(r[i] if i < len(r) else (), i, False) for i in range(ncols)]) for r in t.rows]
         weights = t.widths if t.widths and len(t.widths) == ncols else (1.0,) * ncols
         widths = [self.width * w / sum(weights) for w in weights]
         c = self.theme.colours
@@ -346,22 +372,27 @@ class _Story:
         # new page only when the caption, header and a couple of rows would not fit.
         out.append(CondPageBreak(self.theme.body_size * 9))
         if t.caption:
-            out.append(Paragraph(_esc(t.caption), s["caption"]))
+            out.append(tags.tag(Paragraph(_esc(t.caption), s["caption"]), caption_tag))
         out.append(table)
         return out
 
     def callout(self, title: str, inner) -> Flowable:
         """A shaded box, one table row per paragraph or list item so that a long box can break
         across pages (a single cell taller than a page cannot be laid out)."""
-        rows: list[Flowable] = [Paragraph(_esc(title), self.s["callout_title"])] if title else []
-        for block in inner:
-            match block:
-                case m.BulletList(items=items):
-                    rows += [self.list((item,), "bullet") for item in items]
-                case m.OrderedList(items=items, start=start):
-                    rows += [self.list((item,), "1", start + i) for i, item in enumerate(items)]
-                case _:
-                    rows += self.block(block)
+        tags = self.tags
+        with tags.group("Aside"):  # the box and its title, tagged as a heading one below the section's
+            title_role = f"H{min(tags.heading_level + 1, 6)}"
+            rows: list[Flowable] = [tags.tag(Paragraph(_esc(title), self.s["callout_title"]), title_role)] if title else []
+            for block in inner:
+                match block:
+                    case m.BulletList(items=items):
+                        tag = tags.list_element(True)
+                        rows += [self.list((item,), "bullet", tag=tag) for item in items]
+                    case m.OrderedList(items=items, start=start):
+                        tag = tags.list_element(False)
+                        rows += [self.list((item,), "1", start + i, tag=tag) for i, item in enumerate(items)]
+                    case _:
+                        rows += self.block(block)
         c = self.theme.colours
         return Table([[row] for row in rows] or [[""]], colWidths=[self.width], style=TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), self.s["body"].fontName),
@@ -373,8 +404,10 @@ class _Story:
         ]), spaceBefore=4, spaceAfter=self.theme.body_size)
 
     def note(self, note: m.Note) -> Flowable:
-        parts = [_inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
-        return Paragraph(f"{note.number}.&nbsp;&nbsp;" + " ".join(parts), self.s["note"])
+        parts = [self.inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
+        with self.tags.group("Note", ID=f"note-{note.number}"):
+            label = self.notes.label(note.number)
+            return self.tags.tag(Paragraph(f"{label}&nbsp;&nbsp;" + " ".join(parts), self.s["note"]), "P")
 
 
 LOGO_HEIGHT_MM = 16
@@ -415,19 +448,29 @@ class _BriefDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(text, key, level=depth, closed=False)
 
 
-def _canvas_maker(meta: m.Meta, theme: Theme, font: str):
-    """A canvas that holds pages back until the end so each can say "Page N of M"."""
+def _canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: pdf_tags.Tagger):
+    """A canvas that holds pages back until the end so each can say "Page N of M"; page
+    content is an artifact unless a tagged flowable draws it (pdf_tags)."""
 
-    class _Canvas(rl_canvas.Canvas):
+    class _Canvas(pdf_tags.TaggingCanvas):
         def __init__(self, *args, **kw):
             # the initial font is listed on every page: make it ours, not an unembedded Helvetica
             kw["initialFontName"] = f"{font}-regular"
-            super().__init__(*args, **kw)
+            super().__init__(*args, tagger=tags, **kw)
             self._pages: list[dict] = []
 
         def showPage(self):
             self._pages.append(dict(self.__dict__))
             self._startPage()
+
+        def bookmarkPage(self, key, *args, **kw):
+            # reportlab binds a destination to the page it is writing, which is still the first
+            # while pages are held back: bind it to the page being drawn instead
+            counter, self._doc.pageCounter = self._doc.pageCounter, self._pageNumber
+            try:
+                return super().bookmarkPage(key, *args, **kw)
+            finally:
+                self._doc.pageCounter = counter
 
         def save(self):
             total = len(self._pages)
@@ -445,16 +488,19 @@ def _canvas_maker(meta: m.Meta, theme: Theme, font: str):
             if meta.marking:
                 self.setFillColor(colors.HexColor(theme.colours.marking))
                 self.setFont(f"{font}-bold", 10)
-                self.drawCentredString(width / 2, top, meta.marking)
-                self.drawCentredString(width / 2, bottom, meta.marking)
-            self.setFillColor(colors.HexColor("#555555"))
-            self.setFont(f"{font}-regular", 8)
-            self.drawRightString(width - theme.margins_mm.right * mm, bottom, f"Page {self._pageNumber} of {total}")
-            if meta.footer:
-                self.drawString(theme.margins_mm.left * mm, bottom, meta.footer)
-            self.setStrokeColor(colors.HexColor(theme.colours.rule))
-            self.setLineWidth(0.4)
-            self.line(theme.margins_mm.left * mm, bottom + 10, width - theme.margins_mm.right * mm, bottom + 10)
+                with self.artifact("Pagination", "Header"):
+                    self.drawCentredString(width / 2, top, meta.marking)
+            with self.artifact("Pagination", "Footer"):
+                if meta.marking:
+                    self.drawCentredString(width / 2, bottom, meta.marking)
+                self.setFillColor(colors.HexColor("#555555"))
+                self.setFont(f"{font}-regular", 8)
+                self.drawRightString(width - theme.margins_mm.right * mm, bottom, f"Page {self._pageNumber} of {total}")
+                if meta.footer:
+                    self.drawString(theme.margins_mm.left * mm, bottom, meta.footer)
+                self.setStrokeColor(colors.HexColor(theme.colours.rule))
+                self.setLineWidth(0.4)
+                self.line(theme.margins_mm.left * mm, bottom + 10, width - theme.margins_mm.right * mm, bottom + 10)
             self.restoreState()
 
     return _Canvas

@@ -1,0 +1,329 @@
+"""The tagged PDF (PDF/UA-1): marked content, the structure tree against the document model,
+links to the source notes, metadata; the `pdfua` checker; pages that look as before."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pikepdf
+import pytest
+
+from briefgen import model as m
+from briefgen.build import BuildRequest, prepare, produce
+from briefgen.theme import Theme
+from briefgen.writers import pdf as pdf_writer
+
+from conftest import REPO_ROOT
+from pdf_structure import TaggedPdf
+
+AS_OF = date(2026, 11, 26)
+LEAVES = re.compile(r"H\d|P|Lbl|TH|TD|Caption")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    prepared = prepare(BuildRequest(workspace=REPO_ROOT, as_of=AS_OF, marking="OFFICIAL-SENSITIVE"))
+    data = produce(prepared, ("pdf",))["pdf"]
+    return prepared.document, data, TaggedPdf(data)
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def plain(inlines) -> str:
+    """A paragraph's text as the model has it, without note markers (they are `Reference`s)."""
+    out = []
+    for node in inlines:
+        match node:
+            case m.Text(text=t):
+                out.append(t)
+            case m.Strong(children=c) | m.Emph(children=c) | m.Link(children=c):
+                out.append(plain(c))
+            case m.LineBreak():
+                out.append(" ")
+    return "".join(out)
+
+
+def expected_leaves(document: m.Document) -> list[tuple[str, str]]:
+    """(role, text) of every element that holds text, in reading order, from the model alone."""
+    out: list[tuple[str, str]] = []
+    level = 0
+
+    def blocks(items):
+        nonlocal level
+        for b in items:
+            match b:
+                case m.Heading(level=lv, children=c):
+                    level = lv
+                    out.append((f"H{min(lv, 6)}", plain(c)))
+                case m.Paragraph(children=c):
+                    out.append(("P", plain(c)))
+                case m.BulletList(items=its):
+                    for it in its:
+                        out.append(("Lbl", "•"))
+                        blocks(it.blocks)
+                case m.OrderedList(items=its, start=start):
+                    for i, it in enumerate(its):
+                        out.append(("Lbl", f"{start + i}."))
+                        blocks(it.blocks)
+                case m.Table(header=header, rows=rows, caption=caption):
+                    if caption:
+                        out.append(("Caption", caption))
+                    ncols = max(len(r) for r in header + rows)
+                    for role, group in (("TH", header), ("TD", rows)):
+                        for r in group:
+                            out.extend((role, plain(r[i]) if i < len(r) else "") for i in range(ncols))
+                case m.Callout(title=title, blocks=inner):
+                    if title:
+                        out.append((f"H{min(level + 1, 6)}", title))
+                    blocks(inner)
+                case m.Quote(blocks=inner):
+                    blocks(inner)
+                case m.Notes(items=notes):
+                    for n in notes:
+                        out.append(("P", f"{n.number}. " + " ".join(plain(p.children) for p in n.blocks)))
+
+    blocks(document.blocks)
+    return [(role, norm(text)) for role, text in out]
+
+
+def tagged_leaves(tagged: TaggedPdf) -> list[tuple[str, str]]:
+    return [(e.role, norm(e.text(tagged.pages, skip=("Reference",))))
+            for e in tagged.elements() if LEAVES.fullmatch(e.role)]
+
+
+def assert_well_tagged(document: m.Document, tagged: TaggedPdf):
+    """The checks every tagged PDF must pass, whatever the document."""
+    for n, page in enumerate(tagged.pages, 1):
+        assert page.unmarked_text == [], f"page {n}: text outside marked content"
+        assert page.problems == [], f"page {n}"
+    # every MCID on a page belongs to exactly the element the ParentTree names
+    parents = tagged.parent_tree()
+    owners = {}
+    for e in tagged.elements():
+        for k in e.kids:
+            if isinstance(k, tuple) and k[0] == "mcid":
+                owners[(k[1], k[2])] = e.obj.objgen
+    for i, page in enumerate(tagged.pdf.pages):
+        array = parents[int(page.obj.StructParents)]
+        assert sorted(page_mcids := tagged.pages[i].text_by_mcid) == list(range(len(array)))
+        for mcid in page_mcids:
+            assert owners[(i, mcid)] == array[mcid].objgen
+        assert page.obj.Tabs == "/S"
+    assert tagged_leaves(tagged) == expected_leaves(document)
+    for role in {e.role for e in tagged.elements()}:
+        assert role in STANDARD_TYPES or tagged.role_map.get(f"/{role}", "/")[1:] in STANDARD_TYPES, role
+
+
+STANDARD_TYPES = set("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2
+    H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link
+    Annot Ruby Warichu Figure Formula Form""".split())
+
+
+# --- the shipped brief ---------------------------------------------------------------
+
+
+def test_shipped_brief_is_tagged_in_reading_order(shipped):
+    document, _, tagged = shipped
+    assert_well_tagged(document, tagged)
+
+
+def test_page_furniture_is_artifact(shipped):
+    _, _, tagged = shipped
+    total = len(tagged.pages)
+    for n, page in enumerate(tagged.pages, 1):
+        artifacts = norm(" ".join(page.artifact_text))
+        assert artifacts.count("OFFICIAL-SENSITIVE") == 2
+        assert f"Page {n} of {total}" in artifacts
+        assert not any("OFFICIAL-SENSITIVE" in t or "Page " in t for t in page.text_by_mcid.values())
+
+
+def test_words_at_line_ends_stay_apart(shipped):
+    """reportlab drops the space where it breaks a line; the tagged text keeps one."""
+    document, _, tagged = shipped
+    paragraphs = [e for e in tagged.elements("P") if len(e.text(tagged.pages)) > 200]
+    assert paragraphs
+    for e in paragraphs:
+        text = e.text(tagged.pages, skip=("Reference",))
+        assert "  " not in norm(text)
+        assert re.search(r"[a-z][A-Z]", text.replace("McC", "")) is None, text
+
+
+def test_headings_lists_tables_and_key_facts_are_structured(shipped):
+    document, _, tagged = shipped
+    roles = [e.role for e in tagged.elements()]
+    assert roles.count("H1") == sum(1 for b in document.blocks if isinstance(b, m.Heading) and b.level == 1)
+    tables = [b for b in document.blocks if isinstance(b, m.Table)]
+    assert len(tagged.elements("Table")) == len(tables)
+    for table, element in zip(tables, tagged.elements("Table")):
+        ths = [e for e in element.walk() if e.role == "TH"]
+        assert len(ths) == len(table.header[0])
+        assert all(th.obj.A.Scope == "/Column" for th in ths)
+        assert len([e for e in element.walk() if e.role == "TR"]) == len(table.header) + len(table.rows)
+    (aside,) = tagged.elements("Aside")
+    assert tagged.role_map["/Aside"] == "/Div"
+    assert aside.kids[0].role == "H2" and aside.kids[0].text(tagged.pages).strip() == "Key facts"
+    assert [k.role for k in aside.kids[1:]] == ["L"]
+    for lst in tagged.elements("L"):
+        for li in lst.kids:
+            assert [k.role for k in li.kids] == ["Lbl", "LBody"]
+
+
+def test_note_markers_link_to_their_notes_and_back(shipped):
+    document, _, tagged = shipped
+    pages = tagged.pdf.pages
+    notes = {e.obj.ID.__str__(): e for e in tagged.elements("Note")}
+    defined = {n.number for b in document.blocks if isinstance(b, m.Notes) for n in b.items}
+    assert set(notes) == {f"note-{n}" for n in defined}
+    references = tagged.elements("Reference")
+    assert len(references) > 10
+    by_annot = {}
+    for e in tagged.elements("Link"):
+        for k in e.kids:
+            if isinstance(k, tuple) and k[0] == "annot":
+                by_annot[k[1].objgen] = e
+    parents = tagged.parent_tree()
+    links = [a for p in pages for a in p.obj.get("/Annots", []) if a.Subtype == "/Link"]
+    assert links and len(by_annot) == len(links)
+    first_ref_page = {}
+    for ref in references:
+        (link,) = [k for k in ref.kids if not isinstance(k, tuple)]
+        assert link.role == "Link"
+        assert ref.text(tagged.pages).strip(",").strip() == link.text(tagged.pages).strip()
+        first_ref_page.setdefault(link.text(tagged.pages).strip(), link.kids[0][1])
+    for annot in links:
+        element = by_annot[annot.objgen]
+        assert parents[int(annot.StructParent)].objgen == element.obj.objgen
+        assert str(annot.Contents)
+        assert int(annot.F) == 4
+        target_page = tagged.page_index[annot.Dest[0].objgen] if "/Dest" in annot else None
+        if element.parent.role == "Reference":  # a note marker: to the note it shows the number of
+            number = element.text(tagged.pages).strip()
+            note = notes[f"note-{number}"]
+            assert target_page == note.kids[0].kids[0][1]
+            assert norm(note.text(tagged.pages)).startswith(f"{number}. ")
+            assert str(annot.Contents) == f"Source note {number}"
+        elif element.parent.role == "P" and element.parent.parent.role == "Note":  # back to the first marker
+            number = element.text(tagged.pages).strip().rstrip(".")
+            assert target_page == first_ref_page[number]
+
+
+def test_bookmarks_go_to_the_page_of_their_heading(shipped):
+    """Pages are held back until the end (for "Page N of M"); destinations still name their own page."""
+    _, _, tagged = shipped
+    pages = [p.objgen for p in tagged.pdf.pages]
+    heading_page = {norm(e.text(tagged.pages)): e.kids[0][1] for e in tagged.elements("H1")}
+    with tagged.pdf.open_outline() as outline:
+        entries = [(item.title, pages.index(item.destination[0].objgen)) for item in outline.root]
+    assert len(entries) == len(heading_page)
+    assert {title: page for title, page in entries} == heading_page
+    assert entries[-1][1] > 0
+
+
+def test_catalog_and_metadata(shipped):
+    document, data, tagged = shipped
+    pdf = tagged.pdf
+    assert pdf.Root.MarkInfo.Marked is True
+    assert str(pdf.Root.Lang) == "en-GB"
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert pdf.Root.PageLabels.Nums[1].S == "/D"
+    with pdf.open_metadata() as xmp:
+        assert xmp["dc:title"] == document.meta.title
+        assert xmp["pdfuaid:part"] == "1"
+        assert xmp["dc:language"] == {"en-GB"}
+        assert xmp["pdf:Producer"] == str(pdf.docinfo.Producer)
+    assert "/Filter" not in pdf.Root.Metadata.stream_dict
+
+
+def test_pdfua_checker_finds_nothing(shipped, tmp_path):
+    from pdfua import validate
+
+    _, data, _ = shipped
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(data)
+    report = validate(str(path))
+    assert [(f.rule_id, f.message) for f in report.findings] == []
+
+
+# --- generated documents ------------------------------------------------------------
+
+
+def meta(**kw):
+    return m.Meta(title="A generated brief", author="Desk", **kw)
+
+
+def t(text):
+    return (m.Text(text),)
+
+
+def write(blocks, **kw):
+    return pdf_writer.write(m.Document(meta(), tuple(blocks)), Theme(), **kw)
+
+
+def long_table(rows=90):
+    return m.Table(header=((t("Year"), t("What happened in that year")),),
+                   rows=tuple((t(str(1900 + i)), t(f"Event number {i} with several words to wrap")) for i in range(rows)),
+                   caption="A long chronology")
+
+
+def test_a_table_across_pages_is_one_table_with_its_header_once():
+    document = m.Document(meta(), (m.Heading(1, t("Chronology")), long_table()))
+    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    assert len(tagged.pages) >= 2
+    assert_well_tagged(document, tagged)
+    (table,) = tagged.elements("Table")
+    assert len([e for e in table.walk() if e.role == "TH"]) == 2
+    assert {k[1] for e in table.walk() for k in e.kids if isinstance(k, tuple)} == set(range(len(tagged.pages)))
+    # the header row repeated on later pages is there to see, and an artifact
+    for page in tagged.pages[1:]:
+        assert "Year" in page.artifact_text[0] or any("Year" in a for a in page.artifact_text)
+        assert not any(v.startswith("Year") for v in page.text_by_mcid.values())
+
+
+def test_lists_quotes_notes_without_key_facts():
+    blocks = [
+        m.Heading(1, t("Lists")),
+        m.BulletList((m.ListItem((m.Paragraph(t("first")),)),
+                      m.ListItem((m.Paragraph(t("second")),
+                                  m.OrderedList((m.ListItem((m.Paragraph(t("inner one")),)),
+                                                 m.ListItem((m.Paragraph(t("inner two")),))), start=3))))),
+        m.Heading(2, t("A quote")),
+        m.Quote((m.Paragraph(t("Quoted words.") + (m.NoteRef(1),)),)),
+        m.Paragraph((m.Text("See "), m.Link("https://example.org/a?b=c&d", t("the example site")), m.Text("."),
+                     m.NoteRef(1), m.NoteRef(2))),
+        m.Heading(3, t("Deeper")),
+        m.Paragraph(t("Line one") + (m.LineBreak(),) + t("line two")),
+        m.Rule(),
+        m.Notes((m.Note(1, (m.Paragraph(t("First source.")),)),
+                 m.Note(2, (m.Paragraph((m.Text("Second source, "), m.Link("https://example.org/s", t("online")))),)))),
+    ]
+    document = m.Document(meta(), tuple(blocks))
+    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    assert_well_tagged(document, tagged)
+    assert tagged.elements("Aside") == []
+    assert len(tagged.elements("BlockQuote")) == 1
+    lists = tagged.elements("L")
+    assert [str(lst.obj.A.ListNumbering) for lst in lists] == ["/Disc", "/Decimal"]
+    uris = [str(a.A.URI) for p in tagged.pdf.pages for a in p.obj.get("/Annots", []) if "/A" in a]
+    assert uris == ["https://example.org/a?b=c&d", "https://example.org/s"]
+    url_links = [e for e in tagged.elements("Link") if e.parent.role != "Reference"
+                 and e.text(tagged.pages).strip() in ("the example site", "online")]
+    assert len(url_links) == 2
+
+
+def test_a_note_marker_without_its_note_is_not_a_link():
+    document = m.Document(meta(), (m.Paragraph(t("Claim.") + (m.NoteRef(7),)),))
+    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    assert_well_tagged(document, tagged)
+    assert tagged.elements("Link") == []
+    assert all("/Annots" not in p.obj for p in tagged.pdf.pages)
+
+
+def test_reproducible_with_a_fixed_date():
+    from datetime import datetime, timezone
+
+    fixed = m.Meta(title="Same", created=datetime(2025, 1, 2, tzinfo=timezone.utc), reproducible=True)
+    document = m.Document(fixed, (m.Heading(1, t("A")), long_table(40)))
+    assert pdf_writer.write(document, Theme()) == pdf_writer.write(document, Theme())
