@@ -1,4 +1,4 @@
-"""uv run --group bench python -m benchmarks [--quick] [--no-write]
+"""uv run --group bench python -m benchmarks [--quick] [--no-write] [--headline]
 
 Measures briefgen against its peers on the shipped brief, its cold start, and its growth with
 content; prints the tables and writes docs/performance.md.
@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import peers, report, scale, stages, verdicts
-from benchmarks.timing import Figure, cold, machine, run_child
+from benchmarks import peers, report, scale, stages, verdicts, watchlat
+from benchmarks.timing import Cold, Figure, interleaved, machine, run_child
 
 REPO = Path(__file__).resolve().parent.parent
 COMMAND = "uv run --group bench python -m benchmarks"
@@ -28,6 +28,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description="Benchmark briefgen; write docs/performance.md.")
     ap.add_argument("--quick", action="store_true", help="few repeats, sizes 1× and 10× only (a smoke run)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+    ap.add_argument("--headline", action="store_true",
+                    help="only the cold whole-process rounds and the watch latency (implies --no-write)")
     args = ap.parse_args()
     n_in, n_cold, n_slow = (3, 2, 1) if args.quick else (15, 7, 5)
     started = time.perf_counter()
@@ -37,17 +39,28 @@ def main() -> None:
         tmp = Path(tmp_name)
         env = cold_env(tmp)
         content = _shipped_content(tmp)
-        fig = _measure(tmp, content, env, n_in, n_cold, n_slow)
+        cf = _cold_rounds(tmp, content, env, n_cold, n_slow)
+        watch = watchlat.watch_latency(tmp, 5 if args.quick else 15, env)
+        if args.headline:
+            figures = [("cold processes", f) for f in cf.values()] + [("watch", watch)]
+            print(report.text_table(report.FIG_HEAD, report.figure_rows(figures), skip_last=True))
+            return
+        fig = _measure(tmp, content, env, n_in, n_slow)
+        fig.update(cold=cf, watch=watch)
+        fig["groups"] = {"cold processes": list(cf.values()), "watch": [watch], **fig["groups"]}
         sizes = [scale.run_size(tmp, f, 1 if args.quick else 3) for f in ((1, 10) if args.quick else (1, 10, 50))]
+        fig["sizes"] = sizes
+        fig["cli_scale"] = scale.cli_scale(tmp, sizes, 1 if args.quick else 3, env)
+        fig["groups"]["scale, cold processes"] = list(fig["cli_scale"].values())
         if not args.quick:
             sizes.append(scale.run_size(tmp, 1, 1, briefs=40))
             if sizes[-1].workspace is not None:
-                fig["batch"] = [scale.cli_batch(tmp, sizes[-1].workspace, 3, env, jobs=j) for j in (1, os.cpu_count())]
-                fig["groups"]["cold processes"] += fig["batch"]
+                fig["batch"] = scale.cli_batches(tmp, sizes[-1].workspace, 3, env)
+                fig["groups"]["batch, cold processes"] = fig["batch"]
         overflow = "not run (--quick)" if args.quick else scale.overflow_check(tmp)
         notes = verdicts.notes(content, sizes, overflow, env_note())
         info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        targets = verdicts.targets(fig, sizes)
+        targets = verdicts.targets(fig)
     figures = [(group, f) for group, fs in fig["groups"].items() for f in fs]
     print(report.terminal(figures, sizes, targets))
     if not args.no_write:
@@ -84,72 +97,83 @@ def _shipped_content(tmp: Path) -> dict[str, Path]:
     return paths
 
 
-def _measure(tmp: Path, content: dict[str, Path], env: dict, n_in: int, n_cold: int, n_slow: int) -> dict:
+def _cold_rounds(tmp: Path, content: dict[str, Path], env: dict, rounds: int, slow: int) -> dict[str, Figure]:
+    """The whole-process figures every headline ratio is made of, interleaved round by round."""
+    bg = str(Path(sys.executable).parent / "briefgen")
+    build = [bg, "build", "--out", str(tmp / "out"), "--format"]
+    no_cache = dict(env, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(tmp / "empty-pycache"))
+    pandoc = _pandoc()
+    specs = {
+        "pandoc": Cold("pandoc brief.md -o brief.docx (as written)",
+                       [pandoc, str(content["md"]), "-o", str(tmp / "pandoc.docx")]),
+        "pandoc dialect": Cold("pandoc brief.md -o brief.docx (pandoc dialect)",
+                               [pandoc, str(content["dialect"]), "-o", str(tmp / "pandoc-dialect.docx")]),
+        "python": Cold("python -c pass", [sys.executable, "-c", "pass"], env=env),
+        "typer": Cold('python -c "import typer"', [sys.executable, "-c", "import typer"], env=env),
+        "help": Cold("briefgen --help", [bg, "--help"], REPO, env),
+        "check": Cold("briefgen check", [bg, "check"], REPO, env),
+        "pdf": Cold("briefgen build --format pdf", build + ["pdf"], REPO, env),
+        "docx": Cold("briefgen build --format docx", build + ["docx"], REPO, env),
+        "all": Cold("briefgen build --format all", build + ["all"], REPO, env),
+        "all no cache": Cold("briefgen build --format all, no bytecode cache", build + ["all"], REPO, no_cache,
+                             note="PYTHONDONTWRITEBYTECODE=1 and no .pyc: every module compiled", repeats=slow),
+    }
+    return interleaved(specs, rounds)
+
+
+def _measure(tmp: Path, content: dict[str, Path], env: dict, n_in: int, n_slow: int) -> dict:
     runs = stages.stage_runs(REPO, n_in)
     inproc = {k: Figure(k, v) for k, v in runs.items()}
     inproc["full PDF"].note = "load → PDF bytes (prepare + PDF writer)"
     inproc["full DOCX"].note = "load → DOCX bytes (prepare + DOCX writer)"
     peer = {
-        "docx": peers.pandoc_docx(content["md"], tmp, n_cold, "as written"),
-        "docx dialect": peers.pandoc_docx(content["dialect"], tmp, n_cold, "pandoc dialect"),
         "typst": peers.typst_compile(content["md"], tmp, n_in, "as written"),
         "typst dialect": peers.typst_compile(content["dialect"], tmp, n_in, "pandoc dialect"),
         "weasyprint": peers.weasyprint_pdf(content["html"], n_in),
         "libreoffice": peers.libreoffice_pdf(content["docx"], tmp, n_slow),
     }
-    bg = str(Path(sys.executable).parent / "briefgen")
-    build = [bg, "build", "--out", str(tmp / "out"), "--format"]
-    no_cache = dict(env, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(tmp / "empty-pycache"))
-    coldf = {
-        "python": cold("python -c pass", [sys.executable, "-c", "pass"], n_cold, env=env),
-        "typer": cold('python -c "import typer"', [sys.executable, "-c", "import typer"], n_cold, env=env),
-        "help": cold("briefgen --help", [bg, "--help"], n_cold, cwd=REPO, env=env),
-        "check": cold("briefgen check", [bg, "check"], n_cold, cwd=REPO, env=env),
-        "pdf": cold("briefgen build --format pdf", build + ["pdf"], n_slow, cwd=REPO, env=env),
-        "docx": cold("briefgen build --format docx", build + ["docx"], n_slow, cwd=REPO, env=env),
-        "all": cold("briefgen build --format all", build + ["all"], n_slow, cwd=REPO, env=env),
-        "all no cache": cold("briefgen build --format all, no bytecode cache", build + ["all"], n_slow, cwd=REPO,
-                             env=no_cache, note="PYTHONDONTWRITEBYTECODE=1 and no .pyc: every module compiled"),
-    }
-    groups = {
-        "briefgen in process": [inproc[k] for k in stages.STAGES if k in inproc],
-        "peers": list(peer.values()),
-        "cold processes": list(coldf.values()),
-    }
-    return {"groups": groups, "in": inproc, "peer": peer, "cold": coldf, "anatomy": _anatomy(n_slow, env, tmp),
+    out = str(tmp / "out")
+    commands = {"check": ("check_workspace", ["check"]),
+                "pdf": ("build", ["build", "--format", "pdf", "--out", out]),
+                "docx": ("build", ["build", "--format", "docx", "--out", out]),
+                "all": ("build", ["build", "--format", "all", "--out", out])}
+    groups = {"briefgen in process (breakdown)": [inproc[k] for k in stages.STAGES if k in inproc],
+              "peers in process and LibreOffice": list(peer.values())}
+    return {"groups": groups, "in": inproc, "peer": peer,
+            "anatomy": {k: _cli_anatomy(inner, a, n_slow, env) for k, (inner, a) in commands.items()},
+            "stage_anatomy": _stage_anatomy(n_slow, env),
             "hotspots": stages.writer_hotspots(REPO),
             "imports": {name: import_profile(args, env) for name, args in
-                        (("help", ["--help"]), ("all", ["build", "--format", "all", "--out", str(tmp / "out")]))}}
+                        (("help", ["--help"]), ("all", ["build", "--format", "all", "--out", out]))}}
 
 
-def _anatomy(n: int, env: dict, tmp: Path) -> dict:
-    """Medians over `n` pairs of fresh processes: one takes a build apart (imports, first and second build),
-    the other runs `build --format all` through the CLI (CLI import, `main`, `build` within it, wall)."""
-    stage_cmd = [sys.executable, "-m", "benchmarks.stages", str(REPO), "0"]
+def _cli_anatomy(inner: str, args: list[str], n: int, env: dict) -> dict:
+    """Medians over `n` fresh processes of one command through the console entry, taken apart
+    (`stages.CLI_ANATOMY`); one more untimed run first."""
     samples = []
-    for _ in range(n + 1):  # the first pair fills the bytecode cache
-        _, _, code_a, out_a, _ = run_child(stage_cmd + ["anatomy"], cwd=REPO, env=env)
-        wall, _, code_c, out_c, _ = run_child([sys.executable, "-c", stages.CLI_ANATOMY, str(tmp / "out"), str(REPO)],
-                                              cwd=REPO, env=env)
-        if code_a == 0 and code_c == 0:
-            cli = json.loads(out_c.strip().splitlines()[-1])  # the CLI prints the paths first
-            samples.append(dict(json.loads(out_a.strip().splitlines()[-1]), cli=dict(cli, wall=wall)))
+    for _ in range(n + 1):
+        wall, _, code, out, _ = run_child([sys.executable, "-c", stages.CLI_ANATOMY, inner, *args], cwd=REPO, env=env)
+        if code == 0:
+            samples.append(dict(json.loads(out.strip().splitlines()[-1]), wall=wall))  # the CLI prints paths first
+    samples = samples[1:]
+    return {k: statistics.median(s[k] for s in samples) for k in samples[0]} if samples else {}
+
+
+def _stage_anatomy(n: int, env: dict) -> dict:
+    """Medians over `n` fresh processes: imports, then the first and a second build (`stages.anatomy`)."""
+    stage_cmd = [sys.executable, "-m", "benchmarks.stages", str(REPO), "0", "anatomy"]
+    samples = []
+    for _ in range(n + 1):  # the first fills the bytecode cache
+        _, _, code, out, _ = run_child(stage_cmd, cwd=REPO, env=env)
+        if code == 0:
+            samples.append(json.loads(out.strip().splitlines()[-1]))
     samples = samples[1:]
     if not samples:
         return {}
-
-    def med(*path):
-        values = []
-        for sample in samples:
-            for key in path:
-                sample = sample[key]
-            values.append(sample)
-        return statistics.median(values)
-
-    return {"imports": med("imports"),
+    med = lambda part, k: statistics.median(s[part][k] for s in samples)
+    return {"imports": statistics.median(s["imports"] for s in samples),
             "first": {k: med("first", k) for k in samples[0]["first"]},
-            "second": {k: med("second", k) for k in samples[0]["second"]},
-            "cli": {k: med("cli", k) for k in samples[0]["cli"]}}
+            "second": {k: med("second", k) for k in samples[0]["second"]}}
 
 
 def import_profile(args: list[str], env: dict, top: int = 6) -> list[tuple[str, float]]:

@@ -48,10 +48,6 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def pandoc_docx(md: Path, tmp: Path, repeats: int, label: str) -> Figure:
-    return cold(f"pandoc → DOCX, cold ({label})", [pandoc_path(), str(md), "-o", str(tmp / f"{md.stem}.docx")], repeats)
-
-
 def typst_compile(md: Path, tmp: Path, repeats: int, label: str) -> Figure:
     """pandoc -t typst once (untimed), then the typst package's compile alone, median of `repeats`.
 

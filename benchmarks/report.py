@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 from benchmarks.timing import Figure
 
 
+# The machine has 2 cores and the harness keeps one of them busy: a 1-minute load average above this, over
+# a target's runs, means other work competed with them, and the verdict says so.
+LOADED = 1.5
+
+
 @dataclass
 class Target:
     name: str
-    ratio: float | None  # measured / reference; None when a figure is missing
-    limit: float
+    value: float | None  # a ratio (measured / reference), or ms, or MB; None when a figure is missing
+    limit: float | None  # None: reported, no limit set
     how: str  # "briefgen X / peer Y"
-    cause: str = ""  # filled when the target is missed or cannot be judged
+    unit: str = "×"  # "×", "ms" or "MB"
+    load: float | None = None  # median 1-minute load average over the runs behind the value
+    cause: str = ""  # what the time is made of, and for a miss what was tried
 
     @property
     def verdict(self) -> str:
-        if self.ratio is None:
+        if self.value is None:
             return "not measured"
-        return "met" if self.ratio <= self.limit else "MISSED"
+        if self.limit is None:
+            return "reported"
+        verdict = "met" if self.value <= self.limit else "MISSED"
+        return f"{verdict} (loaded)" if self.load is not None and self.load > LOADED else verdict
+
+    def shown(self, x: float | None) -> str:
+        if x is None:
+            return "—"
+        return {"×": f"{x:.2f}×", "ms": f"{x:,.0f} ms", "MB": f"{x:,.0f} MB"}[self.unit]
 
 
 def ms(seconds: float | None) -> str:
@@ -34,11 +50,13 @@ def figure_rows(figures: list[tuple[str, Figure]]) -> list[list[str]]:
     rows = []
     for group, f in figures:
         if f.error:
-            rows.append([group, f.name, "failed", "", "", "", f.error])
+            rows.append([group, f.name, "failed", "", "", "", "", "", f.error])
             continue
         spread = f"{ms(min(f.runs))} – {ms(max(f.runs))}" if len(f.runs) > 1 else ""
         rss = f"{f.rss_mb:.0f} MB" if f.rss_mb else ""
-        rows.append([group, f.name, ms(f.median), spread, str(len(f.runs)), rss, f.note])
+        load = f"{f.load:.2f}" if f.load is not None else ""
+        cpu = ms(statistics.median(f.cpu)) if f.cpu else ""
+        rows.append([group, f.name, ms(f.median), spread, str(len(f.runs)), cpu, rss, load, f.note])
     return rows
 
 
@@ -58,7 +76,7 @@ def scale_rows(sizes) -> list[list[str]]:
 
 
 SCALE_HEAD = ["size", "records", "time", "load/rec", "parse/rec", "PDF/rec", "DOCX/rec", "all/rec", "peak RSS"]
-FIG_HEAD = ["group", "measurement", "median", "min – max", "runs", "peak RSS", "note"]
+FIG_HEAD = ["group", "measurement", "median", "min – max", "runs", "CPU", "peak RSS", "load", "note"]
 
 
 def text_table(head: list[str], rows: list[list[str]], skip_last: bool = False) -> str:
@@ -77,11 +95,11 @@ def md_table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def target_rows(targets: list[Target]) -> list[list[str]]:
-    return [[t.name, t.how, "—" if t.ratio is None else f"{t.ratio:.2f}×", f"≤ {t.limit:g}×", t.verdict]
-            for t in targets]
+    return [[t.name, t.how, t.shown(t.value), "—" if t.limit is None else f"≤ {t.shown(t.limit)}",
+             "" if t.load is None else f"{t.load:.2f}", t.verdict] for t in targets]
 
 
-TARGET_HEAD = ["target", "measured as", "ratio", "limit", "verdict"]
+TARGET_HEAD = ["target", "measured as", "measured", "limit", "load", "verdict"]
 
 
 def terminal(figures, sizes, targets) -> str:
@@ -90,6 +108,10 @@ def terminal(figures, sizes, targets) -> str:
         text_table(SCALE_HEAD, scale_rows(sizes)),
         text_table(TARGET_HEAD, target_rows(targets)),
     ] + [f"{t.name}: {t.verdict}. {t.cause}" for t in targets if t.cause])
+
+
+LOAD_NOTE = (f"*load* is the median 1-minute load average as the runs started (2 cores; the harness itself keeps "
+             f"about one busy, so above {LOADED:g} other work competed with the runs and a verdict says *loaded*).")
 
 
 def markdown(machine: dict, figures, sizes, targets, notes: list[str], command: str, duration: float) -> str:
@@ -101,15 +123,21 @@ def markdown(machine: dict, figures, sizes, targets, notes: list[str], command: 
         "## Machine",
         "\n".join(f"- **{k}:** {v}" for k, v in machine.items()),
         "## Targets",
+        ("Every target is measured on whole processes, as a user runs them: the console script `briefgen`, cold "
+         "(a fresh process each run, bytecode cached as after an install), against a cold `pandoc` doing the same "
+         "job on the same content, in the same rounds (each round runs every command once, in a rotating order). "
+         "In-process figures appear only in the breakdowns below and in the measurements. " + LOAD_NOTE),
         md_table(TARGET_HEAD, target_rows(targets)),
+        "### Where the time goes",
     ]
     parts += [f"**{t.name} — {t.verdict}.** {t.cause}" for t in targets if t.cause]
     parts += [
         "## Measurements",
-        ("Cold rows are fresh processes (wall time from spawn to exit, after one untimed run that fills the "
-        "file cache; peak RSS of that process). In-process rows run after one untimed warm-up call. Other work "
-         "on the machine during the run (see the load averages above) shows as a wide min – max spread; the "
-         "medians are what the targets use."),
+        ("Cold rows are fresh processes (wall time from spawn to exit, after one untimed round that fills the "
+        "file cache; *CPU* is the median user + system time of that process, less disturbed by other work than the wall "
+        "time; peak RSS of that process), interleaved with the other rows of their group. In-process rows "
+         "run after one untimed warm-up call. Other work on the machine during the run shows in the *load* column "
+         "and as a wide min – max spread; the medians are what the targets use."),
         md_table(FIG_HEAD, figure_rows(figures)),
         "## Scale",
         ("Synthetic fact bases from `benchmarks/synth.py`: every list of records of the shipped brief cloned "

@@ -16,7 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from benchmarks.synth import make_workspace
-from benchmarks.timing import Figure, cold, run_child
+from benchmarks.timing import Cold, Figure, interleaved, run_child
 
 # The key-facts box holds one line per trade goal and per diaspora group; multiplied 50 times it is
 # taller than a page, which the PDF writer cannot lay out (see `overflow_check`). These two lists stay
@@ -75,8 +75,9 @@ def overflow_check(tmp: Path, factor: int = 50) -> str:
     return " ".join(proc.stdout.split())[:300] or (proc.stderr.strip().splitlines() or ["?"])[-1][:300]
 
 
-def cli_batch(tmp: Path, workspace: Path, repeats: int, env: dict | None = None, jobs: int | None = None) -> Figure:
-    """Cold `briefgen build --all --format pdf,docx` of a many-brief workspace, when briefgen has --all."""
+def cli_batch(tmp: Path, workspace: Path, env: dict | None = None, jobs: int | None = None) -> Cold | Figure:
+    """Cold `briefgen build --all --format pdf,docx` of a many-brief workspace (a Figure with the error when this
+    briefgen has no --all)."""
     bg = str(Path(sys.executable).parent / "briefgen")
     n = len(list((workspace / "data" / "briefs").glob("*.yaml")))
     name = f"briefgen build --all --jobs {jobs or os.cpu_count()} --format pdf,docx ({n} briefs)"
@@ -85,7 +86,35 @@ def cli_batch(tmp: Path, workspace: Path, repeats: int, env: dict | None = None,
         return Figure(name, error="this briefgen has no build --all")
     cmd = [bg, "build", "--all", "--jobs", str(jobs or os.cpu_count()), "--format", "pdf,docx",
            "--out", str(tmp / "batch-out"), "--workspace", str(workspace)]
-    return cold(name, cmd, repeats, env=env, warmup=0, note=f"cores: {os.cpu_count()}")
+    return Cold(name, cmd, env=env, note=f"cores: {os.cpu_count()}")
+
+
+def cli_batches(tmp: Path, workspace: Path, rounds: int, env: dict | None = None) -> list[Figure]:
+    """`--jobs 1` and one worker per core, interleaved (one of each per round, no warm-up round: the
+    shipped-brief runs before have filled the caches)."""
+    specs = {jobs: cli_batch(tmp, workspace, env, jobs) for jobs in (1, os.cpu_count())}
+    failed = {k: v for k, v in specs.items() if isinstance(v, Figure)}
+    if failed:
+        return list(failed.values())
+    return list(interleaved(specs, rounds, warmup=0).values())
+
+
+def cli_scale(tmp: Path, sizes: list[Size], rounds: int, env: dict | None = None) -> dict[str, Figure]:
+    """Cold `briefgen build --format all` of each single-brief synthetic workspace (the console script, as a
+    user runs it), interleaved: the whole-process growth with content, and its peak memory."""
+    bg = str(Path(sys.executable).parent / "briefgen")
+    specs = {s.label: Cold(f"briefgen build --format all, {s.label} content ({s.records:,} records)",
+                           [bg, "build", "--format", "all", "--workspace", str(s.workspace),
+                            "--out", str(tmp / f"out-{s.factor}x")], env=env)
+             for s in sizes if s.briefs == 1 and not s.error and s.workspace is not None}
+    return interleaved(specs, rounds)
+
+
+def cli_marginal(sizes: list[Size], cli: dict[str, Figure]) -> list[tuple[str, float]]:
+    """Whole-process cost of each record added between consecutive sizes (cold `build --format all`)."""
+    single = [s for s in sizes if s.label in cli and cli[s.label].median is not None and not cli[s.label].error]
+    return [(f"{a.label} → {b.label}", (cli[b.label].median - cli[a.label].median) / (b.records - a.records))
+            for a, b in pairwise(single) if b.records > a.records]
 
 
 def marginal(sizes: list[Size], stage: str = "full all formats") -> list[tuple[str, float]]:

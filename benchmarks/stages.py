@@ -153,27 +153,34 @@ def anatomy(workspace: Path) -> dict:
     return {"imports": imports, "first": first, "second": second}
 
 
-# `briefgen build --format all` through the CLI in a bare `python -c` process (nothing else imported, so the
-# process's wall time less these figures is the interpreter's start and exit): importing the CLI, then `main`,
-# and within it the time spent in `build.build` (the rest of `main` is the CLI layer).
+# A briefgen command through its console entry (`briefgen._entry.main`, as the installed script runs it) in
+# a bare `python -c` process, taken apart: importing the CLI, then `briefgen.cli.main`, and within it the
+# command's own function (`build.build` or `build.check_workspace`); the rest of `main` is typer's parsing and
+# dispatch, and the process's wall time less these is the interpreter's start and exit. The JSON line is
+# printed when `main` returns, before the entry point flushes and exits.
+#     python -c CLI_ANATOMY INNER ARGS...
 CLI_ANATOMY = """import json, sys, time
 start = time.perf_counter()
-import briefgen.cli, briefgen.build
+import briefgen._entry, briefgen.cli, briefgen.build
 cli_import = time.perf_counter() - start
-build, inner = briefgen.build.build, []
-def timed(*args, **kwargs):
+inner_name, args = sys.argv[1], sys.argv[2:]
+inner_fn, inner, cli_main = getattr(briefgen.build, inner_name), [], briefgen.cli.main
+def timed(*a, **k):
     t = time.perf_counter()
     try:
-        return build(*args, **kwargs)
+        return inner_fn(*a, **k)
     finally:
         inner.append(time.perf_counter() - t)
-briefgen.build.build = timed
-start = time.perf_counter()
-try:
-    briefgen.cli.main(["build", "--format", "all", "--out", sys.argv[1], "--workspace", sys.argv[2]])
-except SystemExit:
-    pass
-print(json.dumps({"cli import": cli_import, "main": time.perf_counter() - start, "build": sum(inner)}))
+setattr(briefgen.build, inner_name, timed)
+def main(argv=None):
+    t = time.perf_counter()
+    try:
+        cli_main(argv)
+    finally:
+        print(json.dumps({"cli import": cli_import, "main": time.perf_counter() - t, "inner": sum(inner)}))
+briefgen.cli.main = main
+sys.argv = ["briefgen", *args]
+briefgen._entry.main()
 """
 
 
