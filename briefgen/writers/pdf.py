@@ -12,7 +12,7 @@ import dataclasses
 import io
 import unicodedata
 import warnings
-from xml.sax.saxutils import escape
+from html import escape  # reportlab's paragraph parser loads html already; xml.sax.saxutils would pull in urllib, http and ssl
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -222,7 +222,7 @@ def _styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphStyle]:
 
 def _esc(text: str) -> str:
     """Text -> reportlab paragraph markup: the one place fact text is made safe."""
-    return escape(text)
+    return escape(text, quote=False)
 
 
 def _inline(nodes: tuple[m.Inline, ...], notes: pdf_tags.NoteLinks | None = None) -> str:
@@ -238,7 +238,7 @@ def _inline(nodes: tuple[m.Inline, ...], notes: pdf_tags.NoteLinks | None = None
             case m.Emph(children=c):
                 out.append(f"<i>{_inline(c, notes)}</i>")
             case m.Link(href=href, children=c):
-                link = f'<link href="{escape(href, {chr(34): "&quot;"})}" color="#2E5C8A">{_inline(c, notes)}</link>'
+                link = f'<link href="{escape(href)}" color="#2E5C8A">{_inline(c, notes)}</link>'
                 out.append(pdf_tags.link_markup(href, link))
             case m.NoteRef(number=n):
                 out.append(pdf_tags.note_ref(n, notes, "<super>,</super>" if prev_note else ""))
