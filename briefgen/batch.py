@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
+from briefgen._entry import long_running
 from briefgen.build import BuildRequest, build
 from briefgen.errors import BriefgenError
 from briefgen.factbase import brief_files
@@ -46,6 +47,7 @@ def build_one(request: BuildRequest) -> Outcome:
 
 def build_all(request: BuildRequest, jobs: int | None = None) -> Iterator[Outcome]:
     """Yield one Outcome per brief file as each finishes; `jobs=1` builds in this process."""
+    long_running()  # workers build brief after brief: collect garbage as usual
     files = brief_files(request.workspace)
     requests = [replace(request, brief=None, brief_file=f) for f in files]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(requests) or 1))

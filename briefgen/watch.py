@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from briefgen._entry import long_running
 from briefgen.build import BuildRequest, build
 from briefgen.errors import BriefgenError
 
@@ -42,6 +43,7 @@ def watch(request: BuildRequest, echo: Callable[[str], None], err: Callable[[str
     """Build now, then after every change; `stop_after` ends after that many rebuilds (for tests)."""
     from watchfiles import watch as watch_changes
 
+    long_running()
     rebuild(request, echo, err)
     out_dir = (request.out or request.workspace / "out").resolve()
     count = 0
