@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from briefgen.errors import BriefgenError, Location, Problem, TemplateError
 from briefgen.files import FileRefused, Root, package_root, printable, walk_names
+from briefgen.jinja_cache import bytecode_cache
 
 BUILTIN_PREFIX = "builtin"
 ENTRY_TEMPLATE = "brief.md.j2"
@@ -285,6 +286,7 @@ def make_environment(templates: TemplateSet, filters: Mapping[str, Callable] = {
             env.filters[name] = _plain_result(env.filters[name])
     env.filters.update(filters)
     env.globals["templates_searched"] = templates.searched
+    env.bytecode_cache = bytecode_cache(type(env))  # compiled templates kept between runs
     return env
 
 

@@ -7,6 +7,7 @@ valid-minimal to a temporary folder and lays the scenario's files over it.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,19 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 BASE_CASE = "valid-minimal"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """briefgen's per-user cache (compiled templates) goes to a temporary folder, never the real home;
+    set in the environment so that the CLI run as a child process uses it too."""
+    previous = os.environ.get("BRIEFGEN_CACHE_DIR")
+    os.environ["BRIEFGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("briefgen-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("BRIEFGEN_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFGEN_CACHE_DIR"] = previous
 
 
 def scenario_names() -> list[str]:
