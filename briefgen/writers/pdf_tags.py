@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from xml.sax.saxutils import escape
+from html import escape  # not xml.sax.saxutils, which pulls in urllib, http and ssl
 
 from reportlab.pdfbase.pdfdoc import (
     XMP, PDFArray, PDFDate, PDFDictionary, PDFName, PDFObject, PDFPage, PDFStream, PDFString,
@@ -73,7 +73,7 @@ class Node:
 
 
 def _begin(role: str, href: str = "") -> str:
-    label = escape(f"{role}|{href}", {'"': "&quot;"})
+    label = escape(f"{role}|{href}")
     return f'<onDraw name="{_CB_NAME}" label="{label}"/>'
 
 
@@ -575,7 +575,7 @@ def _xmp_date(doc) -> str:
 
 
 def _x(text: str) -> str:
-    return escape(text or "")
+    return escape(text or "", quote=False)
 
 
 def _xmp(doc, language: str, standard: str) -> bytes:
