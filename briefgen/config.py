@@ -28,6 +28,8 @@ class Config(BaseModel):
     sections: list[str] | None = Field(None, description="Which sections appear, in order (names of sections/*.md.j2)")
     from_address: str = Field("", description="Sender of `briefgen email`, e.g. 'Central Asia Desk <cad@example.org>'")
     outbox: str = Field("outbox", description="Folder for email drafts (and messages that could not be sent)")
+    stale_after_months: int = Field(12, ge=1, description="Warn when the newest dated source is more than this "
+                                    "many months older than the as-of date")
 
 
 def load_config(workspace: Path) -> tuple[Config, list[Problem]]:

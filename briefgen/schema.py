@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -40,6 +40,24 @@ def _check_period(value: str) -> str:
     return value
 
 
+def _check_date_or_range(value: str) -> str:
+    """A date (partial allowed) or, for an event over several days, a range START/END."""
+    start, sep, end = value.partition("/")
+    if not sep:
+        if not _PARTIAL_DATE.match(value):
+            raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD, or a range "
+                             "START/END for an event over several days, e.g. 2026-02-03/2026-02-04")
+        return _check_partial_date(value)
+    for part in (start, end):
+        if not _PARTIAL_DATE.match(part):
+            raise ValueError(f"invalid date range '{value}': both ends must be ISO dates YYYY, YYYY-MM or "
+                             "YYYY-MM-DD, e.g. 2026-02-03/2026-02-04")
+        _check_partial_date(part)
+    if end <= start:
+        raise ValueError(f"invalid date range '{value}': it must end after it starts")
+    return value
+
+
 def _year_as_text(value: object) -> object:
     """`date: 1992` is read by YAML as a number; a year is still a date."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -58,8 +76,11 @@ def _check_printable(value: str) -> str:
 PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_partial_date)]
 """An ISO date, partial where the source is partial: 1992, 1991-12, 2022-07-30."""
 
+DateOrRange = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date_or_range)]
+"""When an event happened: a partial date, or a range for several days: 2026-02-03/2026-02-04."""
+
 Period = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_period)]
-"""Two partial dates joined by '/': 2018/2020."""
+"""How long a state lasted (a term, a programme): two partial dates joined by '/': 2018/2020."""
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 """A record or source id: lower-case letters, digits and hyphens (safe in file names)."""
@@ -156,8 +177,17 @@ class Record(Strict):
     text: Text
     label: Text | None = Field(None, description="Short form for tables and the chronology; defaults to text")
     sources: Annotated[list[Citation], Field(min_length=1)]
-    date: PartialDate | None = None
-    period: Period | None = None
+    date: DateOrRange | None = Field(None, description="When it happened; a range START/END for several days")
+    period: Period | None = Field(None, description="How long it lasted (a term, a programme); not with date")
+
+    @model_validator(mode="after")
+    def _date_or_period(self):
+        # `date` places an event in time; `period` is the stretch a state lasted. One record is one of
+        # the two: with both, the chronology and the templates could not tell which to show.
+        if self.date is not None and self.period is not None:
+            raise ValueError("give either 'date' (when it happened; a range START/END for several days) or "
+                             "'period' (how long it lasted), not both")
+        return self
 
 
 class Participant(Strict):
@@ -169,7 +199,7 @@ class Participant(Strict):
 class Meeting(Record):
     """A visit or meeting between the two sides."""
 
-    date: PartialDate
+    date: DateOrRange = Field(description="The day, or the days as a range START/END: 2026-02-03/2026-02-04")
     place: Text | None = None
     occasion: Text | None = None
     participants: list[Participant] = []
@@ -238,13 +268,16 @@ class Training(Record):
 class Exercise(Record):
     name: Text
     kind: Text
-    date: PartialDate
+    date: DateOrRange
     place: Text | None = None
     sequence: int | None = Field(None, ge=1, description="1 for the first of a series")
 
 
 class Diaspora(Record):
     count: int = Field(ge=0)
+    count_qualifier: Literal["exactly", "more than", "at least", "about"] = "exactly"
+    group: Text | None = Field(None, description="Who they are, in the source's words, e.g. 'Pakistani citizens', "
+                               "'Pakistani students'; without it key facts quote the record's label or text")
     origin: CountryCode
     host: CountryCode
     main_city: Text | None = None
