@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
+from markupsafe import Markup
+
 from briefgen.factbase import FactBase, iter_records
 from briefgen.schema import Brief, Record, Source
 from briefgen.templates import MarkdownText
@@ -33,8 +35,12 @@ class BuildInfo:
     locale: str
 
 
+_ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
 def format_partial_date(value: object, locale: str = "en_GB") -> str:
-    """'2022-07-30' -> '30 July 2022' (en_GB) / 'July 30, 2022' (en_US); '1991-12' -> 'December 1991'."""
+    """'2022-07-30' -> '30 July 2022' (en_GB) / 'July 30, 2022' (en_US); '1991-12' -> 'December 1991';
+    a range '2026-02-03/2026-02-04' -> '3–4 February 2026' (see `format_period`)."""
     if value is None or value == "":
         return ""
     if isinstance(value, date):
@@ -46,7 +52,7 @@ def format_partial_date(value: object, locale: str = "en_GB") -> str:
         return format_period(text, locale)
     from babel.dates import format_date, format_skeleton
 
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+    if not _ISO.fullmatch(text):
         raise ValueError(f"'{text}' is not a date (the date filter takes YYYY, YYYY-MM or YYYY-MM-DD)")
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 1:
@@ -56,10 +62,48 @@ def format_partial_date(value: object, locale: str = "en_GB") -> str:
     return format_date(date(*parts), format="long", locale=locale)
 
 
+# The interval skeleton for each precision; months are then widened to full names, since CLDR has
+# no interval pattern with full month names ("3–4 Feb 2026" would read unlike the brief's other dates).
+_INTERVAL_SKELETONS = {1: "y", 2: "yMMMM", 3: "yMMMd"}
+
+
 def format_period(value: object, locale: str = "en_GB") -> str:
-    """'2018/2020' -> '2018–2020'; months and days are spelled out like dates."""
+    """A range or period by the locale's interval pattern: '2026-02-03/2026-02-04' -> '3–4 February 2026'
+    (en_US 'February 3–4, 2026'), '2018/2020' -> '2018–2020'; the shared month and year are written once.
+    Ends of different precision ('2019-03/2020') are written in full: 'March 2019–2020'."""
     start, _, end = str(value).partition("/")
+    if not (_ISO.fullmatch(start) and _ISO.fullmatch(end)):
+        raise ValueError(f"'{value}' is not a date range (the filter takes START/END, e.g. 2018/2020)")
+    a, b = start.split("-"), end.split("-")
+    if len(a) == len(b):
+        formatted = _interval(date(*(int(p) for p in a + ["1"] * (3 - len(a)))),
+                              date(*(int(p) for p in b + ["1"] * (3 - len(b)))), _INTERVAL_SKELETONS[len(a)], locale)
+        if formatted:
+            return formatted
     return f"{format_partial_date(start, locale)}–{format_partial_date(end, locale)}"
+
+
+def _interval(start: date, end: date, skeleton: str, locale: str) -> str | None:
+    from babel import Locale
+    from babel.dates import parse_pattern
+
+    formats = Locale.parse(locale).interval_formats.get(skeleton)
+    if start == end:
+        return format_partial_date(start.isoformat()[: {"y": 4, "yMMMM": 7}.get(skeleton, 10)], locale)
+    differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    if not formats or differs not in formats:
+        return None
+    return "".join(parse_pattern(re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)).apply(day, Locale.parse(locale))
+                   for pattern, day in zip(formats[differs], (start, end)))
+
+
+def full_stop(value: object) -> object:
+    """End a phrase with a full stop unless it already ends with . ! ? or …: 'Tashkent' -> 'Tashkent.',
+    'Washington, D.C.' stays as it is. Markdown stays Markdown."""
+    text = value if isinstance(value, Markup) else str(value)
+    if re.search(r"[.!?…][\"'”’)\]]*\s*$", str(text)):
+        return text
+    return text + "."
 
 
 def join_and(items, conjunction: str = "and") -> str:
@@ -94,6 +138,11 @@ def sort_key(value: str) -> str:
     return f"{start}/{end or start}"
 
 
+def when(record: Record) -> str | None:
+    """When a record happened or held: its date (or range), period, or 'since' date, as written."""
+    return record.date or record.period or getattr(record, "since", None)
+
+
 @dataclass(frozen=True)
 class ChronologyEntry:
     date: str
@@ -101,15 +150,35 @@ class ChronologyEntry:
 
 
 def chronology(brief: Brief) -> list[ChronologyEntry]:
-    """Every dated record (date, period or 'since'), oldest first; summary points are left out."""
+    """Every dated event, oldest first: one entry a record, a meeting with its points being one event.
+    Summary points restate other records and are left out."""
     entries = []
     for loc, record in iter_records(brief):
-        if loc and loc[0] in ("summary",):
+        if loc and loc[0] == "summary" or "points" in loc:
             continue
-        when = record.date or record.period or getattr(record, "since", None)
-        if when and not (loc and "points" in loc):
-            entries.append(ChronologyEntry(str(when), record))
+        if when(record):
+            entries.append(ChronologyEntry(str(when(record)), record))
     return sorted(entries, key=lambda e: sort_key(e.date))
+
+
+def newest_first(records) -> list:
+    """Dated records newest first (by where they end), then the undated ones in their written order."""
+    dated = sorted((r for r in records if when(r)), key=lambda r: _end_key(when(r)), reverse=True)
+    return dated + [r for r in records if not when(r)]
+
+
+def _end_key(value: str) -> str:
+    start, _, end = str(value).partition("/")
+    return f"{end or start}/{start}"
+
+
+def current(records) -> Record | None:
+    """The record that holds now: the newest dated one; a lone undated one if none is dated; else None
+    (several undated figures: the sources do not say which is current)."""
+    dated = [r for r in records if when(r)]
+    if dated:
+        return newest_first(dated)[0]
+    return records[0] if len(records) == 1 else None
 
 
 def data_currency(sources: list[Source], locale: str) -> str:
@@ -127,7 +196,7 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
     used = {c.source for _, r in iter_records(brief) for c in r.sources}
     sources = [s for s in fb.sources.values() if s.id in used]
     pair = [fb.countries[code] for code in brief.countries]
-    last_meeting = max(brief.diplomacy.meetings, key=lambda mt: sort_key(mt.date), default=None)
+    meetings = newest_first(brief.diplomacy.meetings)
     shared = [mm for mm in brief.multilateral.memberships if set(brief.countries) <= set(mm.members)]
     return {
         "brief": brief,
@@ -138,7 +207,10 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
         "sections": list(sections),
         "chronology": chronology(brief),
         "data_currency": data_currency(sources, info.locale),
-        "last_meeting": last_meeting,
+        "meetings": meetings,
+        "last_meeting": meetings[0] if meetings else None,
+        "goals": newest_first(brief.economy.goals),
+        "current_goal": current(brief.economy.goals),
         "shared_memberships": shared,
         "cite": cite,
         "note": note,
@@ -151,4 +223,5 @@ def filters(locale: str) -> dict[str, object]:
         "period": partial(format_period, locale=locale),
         "amount": partial(format_amount, locale=locale),
         "join_and": join_and,
+        "stop": full_stop,
     }
