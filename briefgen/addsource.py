@@ -48,10 +48,16 @@ class Added:
     lines: int = 0
 
 
-def add_source(workspace: Path, target: str, source_id: str | None = None, *, today: date | None = None,
-               timeout: float | None = None, max_bytes: int | None = None) -> Added:
+def add_source(workspace: Path, target: str, source_id: str | None = None, *, source_type: str | None = None,
+               today: date | None = None, timeout: float | None = None, max_bytes: int | None = None) -> Added:
     """Read or fetch `target`, extract its text, and register it; raise before writing anything."""
+    from typing import get_args
+
     from briefgen import fetch
+    from briefgen.schema import SourceType
+
+    if source_type is not None and source_type not in get_args(SourceType):
+        raise SourceAddError(f"'{source_type}' is not a source type: use one of {', '.join(get_args(SourceType))}")
 
     timeout = fetch.TIMEOUT if timeout is None else timeout
     max_bytes = fetch.MAX_BYTES if max_bytes is None else max_bytes
@@ -97,7 +103,7 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, to
         raise SourceAddError(f"not overwriting {', '.join(taken)}: choose another id with --id", Location(target))
 
     # 4. the record, checked by the schema, and data/sources.yaml with it appended
-    record, added = _record(source_id, doc, fmt, url, page_url, text_rel, today)
+    record, added = _record(source_id, source_type, doc, fmt, url, page_url, text_rel, today)
     new_yaml = append_record(yaml_text, record, existing)
     added.lines = doc.text.count("\n")
     added.original = original_rel
@@ -241,7 +247,7 @@ def _free_id(stem: str, workspace: Path, existing: list[dict], fmt: str) -> str:
 # --- the record -----------------------------------------------------------------------------
 
 
-def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, page_url: str | None,
+def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt: str, url: str | None, page_url: str | None,
             text_rel: str, today: date) -> tuple[dict[str, str | None], Added]:
     """The new entry (only fields this version's schema has), checked by the schema, and the
     notes for the user: what was filled from where, and what only a person can check."""
@@ -252,6 +258,7 @@ def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, pa
     values: dict[str, str | None] = {
         "id": source_id,
         "label": doc.title or f"{intake.KINDS[fmt].capitalize()} {Path(text_rel).stem}",
+        "type": source_type,
         "title": doc.title,
         "kind": intake.KINDS[fmt],
         "publisher": doc.publisher,
@@ -272,8 +279,8 @@ def _record(source_id: str, doc: intake.Extracted, fmt: str, url: str | None, pa
     check.append("label: a short description for the source notes" + (" (now the title)" if doc.title else ""))
     check.append(f"kind: '{record['kind']}' says only the file type; e.g. 'press release', 'joint statement', "
                  "'news report'")
-    if "type" in known and "type" not in record:
-        check.append("type: official, news, commentary or research")
+    if "type" in known and record.get("type") is None:
+        check.append("type: official, news, research or commentary (or give --type); `check` warns until it is set")
     for name, why in (("title", "the document's own headline"), ("publisher", "who published it"),
                       ("author", "who wrote it"), ("place", "where it was issued")):
         if name in known and record.get(name) is None:
@@ -307,7 +314,7 @@ def _scalar(key: str, value: str | None) -> str:
         return "null"
     if key in ("id", "file") and re.match(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", value):
         return value
-    if key == "kind" and re.match(r"^[A-Za-z][A-Za-z ]*[A-Za-z]$", value):
+    if key in ("kind", "type") and re.match(r"^[A-Za-z][A-Za-z ]*[A-Za-z]$", value):
         return value
     if key == "date" or key == "accessed":
         return value if value == "undated" else f'"{value}"'

@@ -274,6 +274,8 @@ def sources_add(
                                                  ".docx or .txt file.", metavar="PATH|URL")],
     source_id: Annotated[Optional[str], typer.Option("--id", help="Id of the new source.",
                                                      show_default="from the title")] = None,
+    source_type: Annotated[Optional[str], typer.Option("--type", help="official, news, research or commentary.",
+                                                       show_default="not set")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a web server.")] = 30.0,
     max_size: Annotated[float, typer.Option("--max-size", min=0.001, help="Largest document to read, in MB.")] = 50.0,
     workspace: WorkspaceOpt = Path("."),
@@ -282,7 +284,8 @@ def sources_add(
     seeds/originals/, and a record in data/sources.yaml. Prints what was filled and what to check."""
     from briefgen.addsource import add_source
 
-    added = add_source(workspace, document, source_id, timeout=timeout, max_bytes=int(max_size * 2**20))
+    added = add_source(workspace, document, source_id, source_type=source_type, timeout=timeout,
+                       max_bytes=int(max_size * 2**20))
     typer.echo(f"added source '{added.source_id}': {added.text_file} ({added.lines} lines)"
                + (f", original kept as {added.original}" if added.original else ""))
     typer.echo("filled in data/sources.yaml:")

@@ -222,7 +222,8 @@ def test_web_page_gives_the_article_without_the_furniture(case_workspace, run_cl
     assert record["author"] == "Aigerim Nurlanovna"
     assert record["url"] == f"{server}/news/rail-corridor"  # the address after the redirect
     assert record["accessed"] == date.today().isoformat()
-    assert record["place"] is None  # not found: written as null, to be filled in by hand
+    assert record["place"] is None and record["type"] is None  # not known: null, to be filled in by hand
+    assert "type: official, news, research or commentary" in out
     # what the user must still check, including the date the text gives that the metadata does not
     assert "check:" in out and "label" in out
     assert "line 4: 2 May 2024" in out
@@ -253,14 +254,16 @@ def test_saved_web_page_takes_its_address_from_the_page(case_workspace, run_cli,
 
 def test_pdf_from_a_url(case_workspace, run_cli, server):
     ws = case_workspace("valid-minimal")
-    code, out, err = run_cli("sources", "add", f"{server}/statement.pdf", "--id", "joint-statement", "-w", str(ws))
+    code, out, err = run_cli("sources", "add", f"{server}/statement.pdf", "--id", "joint-statement",
+                             "--type", "official", "-w", str(ws))
     assert code == 0, err
+    assert "type: official" in out and "type: official, news" not in out  # set: not among the things to check
     text = (ws / "seeds/joint-statement.txt").read_text(encoding="utf-8")
     assert Document(text).contains(STATEMENT[2])
     assert (ws / "seeds/originals/joint-statement.pdf").read_bytes() == PDF_BYTES
     record = registered(ws, "joint-statement")
     assert record["title"] == "Joint Statement, Islamabad"
-    assert record["kind"] == "PDF document"
+    assert record["kind"] == "PDF document" and record["type"] == "official"
     assert record["author"] == "Ministry of Foreign Affairs"
     # the PDF's creation date is recorded but the dated line in the text is shown beside it
     assert "12 June 2023" in out
@@ -369,6 +372,7 @@ def test_refusals_write_nothing(case_workspace, run_cli, server, tmp_path):
         ((str(text_file), "--id", "note"), "a source with id 'note' exists already"),
         ((str(text_file), "--id", "Not An Id"), "'Not An Id' cannot be a source id"),
         ((str(text_file), "--id", "taken"), "not overwriting seeds/taken.txt"),
+        ((str(text_file), "--type", "blog"), "'blog' is not a source type: use one of official, news"),
         ((str(ws / "seeds/note.txt"),), "registered already as source 'note'"),
     ]
     for args, message in cases:
