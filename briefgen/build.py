@@ -260,13 +260,18 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     out = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BriefgenWarning)
+        theme = prepared.theme
+        if {"pdf", "docx"} & set(formats):
+            from briefgen.fonts import settle
+
+            theme = settle(theme)  # both writers name the same family; a missing font warns once
         for fmt in formats:
             write = get_writer(fmt)
             try:
                 if fmt == "docx":
-                    out[fmt] = write(prepared.document, prepared.theme, reference=prepared.reference_docx)
+                    out[fmt] = write(prepared.document, theme, reference=prepared.reference_docx)
                 else:
-                    out[fmt] = write(prepared.document, prepared.theme)
+                    out[fmt] = write(prepared.document, theme)
             except FontError as exc:
                 raise _located(exc, prepared.factbase) from None
     prepared.warnings += [str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)]

@@ -28,7 +28,8 @@ class _Strict(BaseModel):
 
 
 class FontFamily(_Strict):
-    """A font family by name (found among the system's fonts) or by explicit TTF files."""
+    """A font family by name (PT Sans and PT Serif are packaged; other names are looked up among
+    the system's fonts) or by explicit TTF files."""
 
     name: str = Field("", max_length=100)
     regular: str | None = None
@@ -77,8 +78,9 @@ class Margins(_Strict):
 class Theme(_Strict):
     page_size: Literal["A4", "Letter"] = "A4"
     margins_mm: Margins = Margins()
-    body_font: FontFamily = FontFamily(name="Liberation Sans")
-    heading_font: FontFamily = FontFamily(name="Liberation Sans")
+    # PT Sans travels with briefgen (a Python dependency): the same page breaks on every machine
+    body_font: FontFamily = FontFamily(name="PT Sans")
+    heading_font: FontFamily = FontFamily(name="PT Sans")
     body_size: float = Field(10.5, ge=6, le=20, allow_inf_nan=False)
     colours: Colours = Colours()
     organisation: str = Field("", max_length=200)

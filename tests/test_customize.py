@@ -22,7 +22,6 @@ from briefgen.templates import builtin_dir
 
 AS_OF = "2026-11-26"
 STEM = f"pakistan-kazakhstan-brief-{AS_OF}"
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -387,22 +386,24 @@ def test_a4_is_the_default(repo_workspace, run_cli):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-@pytest.mark.skipif(not (DEJAVU / "DejaVuSerif.ttf").is_file(), reason="DejaVu Serif fonts not installed")
 def test_body_font_from_ttf_files_beside_the_theme(repo_workspace, run_cli, tmp_path):
+    """Font files named in theme.toml are used as given (here PT Serif's, copied under other names)."""
+    from importlib.resources import files
+
     theme = tmp_path / "theme"
-    for ttf in DEJAVU.glob("DejaVuSerif*.ttf"):
-        if "Condensed" not in ttf.name:
-            (theme / "fonts").mkdir(parents=True, exist_ok=True)
-            shutil.copy(ttf, theme / "fonts" / ttf.name)
-    write(theme / "theme.toml", '[body_font]\nname = "DejaVu Serif"\nregular = "fonts/DejaVuSerif.ttf"\n'
-          'bold = "fonts/DejaVuSerif-Bold.ttf"\nitalic = "fonts/DejaVuSerif-Italic.ttf"\n'
-          'bold_italic = "fonts/DejaVuSerif-BoldItalic.ttf"\n')
+    (theme / "fonts").mkdir(parents=True)
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        data = (files("fontpkg_pt_serif") / "files" / f"PT_Serif-Web-{face}.ttf").read_bytes()
+        (theme / "fonts" / f"BriefSerif-{face}.ttf").write_bytes(data)
+    write(theme / "theme.toml", '[body_font]\nname = "Brief Serif"\nregular = "fonts/BriefSerif-Regular.ttf"\n'
+          'bold = "fonts/BriefSerif-Bold.ttf"\nitalic = "fonts/BriefSerif-Italic.ttf"\n'
+          'bold_italic = "fonts/BriefSerif-BoldItalic.ttf"\n')
     built = build(run_cli, repo_workspace, "--template", str(theme), fmt="pdf,docx")
     fonts = {str(f.get_object()["/BaseFont"]) for p in PdfReader(built["pdf"]).pages
              for f in p["/Resources"]["/Font"].values()}
-    assert any("DejaVuSerif" in f for f in fonts), fonts
-    assert any(f.endswith("+DejaVuSerif") for f in fonts)  # the regular face, embedded as a subset
-    assert read_docx(str(built["docx"])).styles["Normal"].font.name == "DejaVu Serif"
+    assert any(f.endswith("+PTSerif-Regular") for f in fonts), fonts  # the regular face, embedded as a subset
+    assert any(f.endswith("+PTSans-Bold") for f in fonts), fonts  # headings keep the default family
+    assert read_docx(str(built["docx"])).styles["Normal"].font.name == "Brief Serif"
 
 
 def test_missing_font_file_is_an_error(repo_workspace, run_cli, tmp_path):

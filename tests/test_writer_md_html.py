@@ -230,7 +230,7 @@ def test_html_is_a_well_formed_standalone_document():
     assert c.find("th", style="text-align:right") and c.find("td", style="text-align:left")
     assert "Key figures" in "".join(c.text) and c.find("caption") and c.find("thead") and c.find("colgroup")
     assert c.find("div", **{"class": "pagebreak"}) and c.find("pre", **{"class": "code"})
-    assert "size: A4" in out and "Liberation Sans" in out
+    assert "size: A4" in out and "PT Sans" in out
 
 
 def test_html_marking_is_shown_at_top_and_bottom():

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import docx
+from lxml import etree
 from lxml.etree import SubElement
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -30,6 +31,7 @@ from docx.shared import Emu, Inches, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+from briefgen.fonts import font_table_entry
 from briefgen.model import (
     Block, BulletList, Callout, Document, Emph, Heading, Inline, LineBreak, Link, Meta, Notes,
     NoteRef, OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
@@ -310,6 +312,7 @@ class _Writer:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         self.doc.settings.odd_and_even_pages_header_footer = False
+        self._font_table()
         for name in self.looks:  # theme every template style we know, used or not, for later editing in Word
             if name in self.styles:
                 self.style(name)
@@ -325,6 +328,32 @@ class _Writer:
             section.header_distance = section.footer_distance = Mm(min(10, m.top / 2, m.bottom / 2))
             section.different_first_page_header_footer = False
             self._header_footer(section)
+
+    def _font_table(self) -> None:
+        """Name the theme's families in the font table with a widely installed look-alike
+        (w:altName, e.g. Arial for PT Sans) and their PANOSE class, which Word and LibreOffice use
+        to substitute on a machine without the family. The fonts are not embedded: see fonts.py."""
+        part = next((rel.target_part for rel in self.doc.part.rels.values()
+                     if rel.reltype == RT.FONT_TABLE and not rel.is_external), None)
+        if part is None:
+            return
+        table = etree.fromstring(part.blob)
+        for name in dict.fromkeys(f.name for f in (self.theme.body_font, self.theme.heading_font) if f.name):
+            entry = font_table_entry(name)
+            for old in table.findall(qn("w:font")):
+                if old.get(qn("w:name")) == name:
+                    table.remove(old)
+            font = SubElement(table, qn("w:font"))
+            font.set(qn("w:name"), _clean(name))
+            # children in schema order: altName panose1 charset family notTrueType pitch sig
+            if entry.alt_name:
+                SubElement(font, qn("w:altName")).set(qn("w:val"), entry.alt_name)
+            if entry.panose:
+                SubElement(font, qn("w:panose1")).set(qn("w:val"), entry.panose)
+            SubElement(font, qn("w:charset")).set(qn("w:val"), "00")
+            SubElement(font, qn("w:family")).set(qn("w:val"), entry.generic)
+            SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+        part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _header_footer(self, section) -> None:
         marking = _clean(self.meta.marking.strip())

@@ -28,8 +28,8 @@ from reportlab.platypus import (
 
 from briefgen import model as m
 from briefgen.errors import BriefgenError, BriefgenWarning, FontError
-from briefgen.files import LIMITS, FileRefused, printable, read_regular
-from briefgen.fonts import ResolvedFamily, resolve
+from briefgen.files import printable
+from briefgen.fonts import ResolvedFamily, read_face, resolve, settle
 from briefgen.theme import Theme
 from briefgen.writers import pdf_tags
 
@@ -37,6 +37,7 @@ PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 
 
 def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
+    theme = settle(theme)  # a font that is not found is reported once, not per family
     body_family = _register(resolve(theme.body_font, theme.base_dir, theme.root))
     head_family = _register(resolve(theme.heading_font, theme.base_dir, theme.root))
     document = _check_glyphs(document, body_family, head_family)
@@ -73,22 +74,19 @@ def _register(family: ResolvedFamily) -> ResolvedFamily:
     name = family.name if not any(k[0] == family.name for k in _registered) else f"{family.name}~{len(_registered)}"
     names = {style: f"{name}-{style}" for style in family.files}
     for style, path in family.files.items():
-        try:  # through the door: a regular file of sensible size, never a FIFO or /dev/zero
-            data = read_regular(path, LIMITS["font"], None, f"font file {printable(path)}")
-        except FileRefused as exc:
-            raise FontError(exc.message) from None
+        data = read_face(path)  # through the door: a regular file of sensible size, never a FIFO
         try:
-            pdfmetrics.registerFont(TTFont(names[style], io.BytesIO(data)))
+            pdfmetrics.registerFont(TTFont(names[style], data))
         except BriefgenError:  # Interrupted from a signal while the font is read: not a font problem
             raise
         except Exception:  # reportlab raises TTFError and others for unusable files; their text
             # quotes the file's first bytes, which mean nothing to a reader
-            kind = "a TrueType font (.ttf) reportlab can use" if data[:4] in (b"\0\1\0\0", b"true") else \
+            kind = "a TrueType font (.ttf) reportlab can use" if data.getvalue()[:4] in (b"\0\1\0\0", b"true") else \
                 "a TrueType font (.ttf): OpenType/CFF (.otf), collections (.ttc) and other files cannot be used"
             raise FontError(f"cannot use font file {printable(path)}: it is not {kind}") from None
     pdfmetrics.registerFontFamily(name, normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
-    _registered[key] = ResolvedFamily(name, family.files)
+    _registered[key] = ResolvedFamily(name, family.files, family.source)
     return _registered[key]
 
 
