@@ -231,6 +231,22 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page():
             assert content[-1] != heading, f"{filler} fillers: the heading ends page {n}"
 
 
+def test_a_heading_is_never_left_alone_above_a_table_on_the_next_page():
+    """A table starts on a new page when its first rows do not fit; its heading goes with it."""
+    from briefgen import model as m
+
+    heading = "Heading under test"
+    rows = tuple(((m.Text(f"Row {i}"),), (m.Text("A cell of the table under the heading"),)) for i in range(6))
+    table = m.Table(header=(((m.Text("Date"),), (m.Text("Event"),)),), rows=rows, align=())
+    for filler in range(26, 36):
+        blocks = tuple(m.Paragraph((m.Text(f"Filler paragraph {i}."),)) for i in range(filler))
+        reader = pdf_of(blocks + (m.Heading(2, (m.Text(heading),)), table))
+        for n, page in enumerate(reader.pages, 1):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            content = [line for line in lines if not line.startswith("Page ")]
+            assert content[-1] != heading, f"{filler} fillers: the heading ends page {n}"
+
+
 def test_headings_that_skip_a_level_still_become_bookmarks():
     """A template may start at `##` or jump from `#` to `###`; reportlab's outline refuses to skip
     a level, so such headings nest one level down instead of failing the build."""

@@ -269,7 +269,16 @@ class _Story:
     def blocks(self, blocks) -> list[Flowable]:
         out: list[Flowable] = []
         for b in blocks:
-            out.extend(self.block(b))
+            flow = self.block(b)
+            if (flow and isinstance(flow[0], CondPageBreak) and len(out) >= 2
+                    and isinstance(out[-1], _Heading) and isinstance(out[-2], CondPageBreak)):
+                # A heading's keepWithNext would hold it only to the table's CondPageBreak, which has
+                # no height, and leave it alone at the foot of a page: ask once, above the heading,
+                # for room for the heading and the table's start.
+                room = flow[0].height + self.theme.body_size * 4
+                out[-2] = CondPageBreak(max(out[-2].height, room))
+                flow = flow[1:]
+            out.extend(flow)
         return out
 
     def block(self, b: m.Block) -> list[Flowable]:
