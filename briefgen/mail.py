@@ -300,19 +300,15 @@ def as_bytes(msg: EmailMessage) -> bytes:
 
 
 def save_draft(msg: EmailMessage, folder: Path, name: str | None = None) -> Path:
-    """Write the message as `<name>.eml` with `X-Unsent: 1`, atomically; never over an earlier draft."""
-    from briefgen.output import safe_name, write_all
+    """Write the message as `<name>.eml` with `X-Unsent: 1`; never over an earlier draft, even when
+    several runs save at once (exclusive create, then the next free name)."""
+    from briefgen.output import safe_name, write_exclusive
 
     data = as_bytes(msg)
     if msg["X-Unsent"] is None:
         data = b"X-Unsent: 1\r\n" + data
     stem = safe_name(name or str(msg["Subject"] or "message"))
-    target = folder / f"{stem}.eml"
-    n = 2
-    while target.exists():
-        target = folder / f"{stem}-{n}.eml"
-        n += 1
-    return write_all({target: data})[0]
+    return write_exclusive(folder, stem, ".eml", data)
 
 
 # --- sending --------------------------------------------------------------------------------

@@ -49,6 +49,90 @@ def write_new(files: dict[Path, bytes], force: bool = False) -> list[Path]:
     return write_all(files)
 
 
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: alive, leave its files alone
+    return True
+
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?:[A-Za-z0-9_]+\.tmp|bak)$")
+
+
+def clean_leftovers(folder: Path, names: set[str]) -> None:
+    """Remove temp and backup files (`.NAME.PID.xxx.tmp`, `.NAME.PID.bak`) of `names` left in
+    `folder` by builds that were killed (kill -9, a power cut) and whose process is gone. A backup
+    whose target is missing is put back rather than removed."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        m = _LEFTOVER.match(entry.name)
+        if not m or m.group("name") not in names or _pid_alive(int(m.group("pid"))):
+            continue
+        path = Path(entry.path)
+        try:
+            target = folder / m.group("name")
+            if entry.name.endswith(".bak") and not os.path.lexists(target):
+                os.rename(path, target)
+            else:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def write_exclusive(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write `data` as `stem + suffix` in `folder`, or `stem-2`, `stem-3`... : never over an existing
+    file, even when several processes pick a name at once (the complete temp file is hard-linked to
+    its name, which fails if the name is taken; without hard links, O_EXCL creates it)."""
+    name = f"{stem}{suffix}"
+    if folder.is_symlink() and not folder.exists():
+        raise OutputError(f"is a link to a folder that does not exist ({os.readlink(folder)})", Location(str(folder)))
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("is a file, not a folder: cannot write into it", Location(str(folder)))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(folder, {name})
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.{os.getpid()}.", suffix=".tmp")
+        tmp = Path(tmp_name)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", Location(str(folder))) from None
+    try:
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(folder / name))) from None
+        n = 1
+        while True:
+            target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            n += 1
+            try:
+                try:
+                    os.link(tmp, target)
+                except (AttributeError, PermissionError, NotImplementedError) as exc:
+                    if isinstance(exc, FileExistsError):
+                        raise
+                    with open(target, "xb") as fh:  # a file system without hard links: O_EXCL
+                        fh.write(data)
+                return target
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_all(files: dict[Path, bytes]) -> list[Path]:
     """Write every file, all or nothing: each goes to a temp file beside its target; only when all
     exist are they renamed into place, and if any rename fails (or a signal arrives) the files
@@ -61,9 +145,13 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
                 raise OutputError("cannot write the file: a folder of that name is in the way", Location(str(target)))
             if target.parent.exists() and not target.parent.is_dir():
                 raise OutputError("is a file, not a folder: cannot write into it", Location(str(target.parent)))
+            if target.parent.is_symlink() and not target.parent.exists():
+                raise OutputError(f"is a link to a folder that does not exist ({os.readlink(target.parent)})",
+                                  Location(str(target.parent)))
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                clean_leftovers(target.parent, {target.name})
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
             except OSError as exc:
                 raise OutputError(f"cannot write here: {exc.strerror or exc}", Location(str(target.parent))) from None
             temps.append((Path(tmp), target))
@@ -80,6 +168,7 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
                 backup = None
                 if target.exists():
                     backup = target.with_name(f".{target.name}.{os.getpid()}.bak")
+                    backup.unlink(missing_ok=True)  # a leftover of an earlier build that had this PID
                     os.link(target, backup) if hasattr(os, "link") else shutil.copy2(target, backup)
                 backups.append((target, backup))
                 try:
