@@ -171,11 +171,14 @@ def email_brief(
 ) -> None:
     """Email a brief: write a draft (--outbox DIR) or send it (--smtp HOST). A message that cannot be sent is
     saved as a draft in the outbox."""
+    import math
     import os
 
     from briefgen.build import BuildRequest
     from briefgen.mail import EMAIL_FORMATS, MB, PASSWORD_ENV, EmailRequest, compose, deliver, save_draft
 
+    if not math.isfinite(max_size) or max_size <= 0 or max_size > 10_000:
+        raise typer.BadParameter(f"'{max_size:g}' is not a size in MB from above 0 to 10000", param_hint="--max-size")
     if (outbox is None) == (smtp is None):
         raise typer.BadParameter("use one of them: --outbox DIR writes a draft, --smtp HOST[:PORT] sends it",
                                  param_hint="--outbox / --smtp")

@@ -21,6 +21,7 @@ import re
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -47,6 +48,8 @@ SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 CONNECT_TIMEOUT = 20.0
 COMMAND_TIMEOUT = 60.0
+TOTAL_TIMEOUT = 300.0  # the whole conversation: a server that keeps talking without getting anywhere
+MAX_REPLY_BYTES = 64 * 1024  # one reply of a real server is a few hundred bytes
 
 # Serialisation: CRLF line ends, lines folded at 78, as mail servers and .eml readers expect.
 POLICY = email.policy.SMTP
@@ -85,6 +88,7 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
     connect_timeout: float = CONNECT_TIMEOUT
     command_timeout: float = COMMAND_TIMEOUT
+    total_timeout: float = TOTAL_TIMEOUT
     ssl_context: ssl.SSLContext | None = field(default=None, repr=False, compare=False)
     """TLS trust; None: the system's CAs (which honour SSL_CERT_FILE / SSL_CERT_DIR)."""
 
@@ -172,12 +176,29 @@ def parse_address(value: str, what: str, where: Location | None = None) -> tuple
         name, addr = m.group("name").strip(), m.group("addr").strip()
         if len(name) >= 2 and name[0] == name[-1] == '"':
             name = re.sub(r"\\(.)", r"\1", name[1:-1])
+        # an RFC 2047 encoded word ("=?utf-8?q?...?=") is decoded by every mail program: check
+        # what it decodes to, so that an encoded line break is refused like a plain one
+        bad = header_problem(_decoded_words(name), what, where)
+        if bad:
+            return None, bad
     try:
         checked = validate_email(addr, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         return None, Problem(where, f"{what} '{value}' is not a valid email address: {exc}")
     local, _, domain = checked.ascii_email.rpartition("@")
     return Address(display_name=name, username=local, domain=domain), None
+
+
+def _decoded_words(text: str) -> str:
+    """`text` with RFC 2047 encoded words decoded, as a mail program would show it."""
+    if "=?" not in text:
+        return text
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError):
+        return text
 
 
 def parse_addresses(values: Sequence[str], what: str) -> tuple[list[Address], list[Problem]]:
@@ -314,16 +335,83 @@ def save_draft(msg: EmailMessage, folder: Path, name: str | None = None) -> Path
 # --- sending --------------------------------------------------------------------------------
 
 
+class _PastDeadline(smtplib.SMTPServerDisconnected):
+    """The whole SMTP conversation took longer than `total_timeout`."""
+
+
+class _ReplyTooLong(smtplib.SMTPServerDisconnected):
+    """One reply of the server was longer than MAX_REPLY_BYTES."""
+
+
+def _bounded(base: type[smtplib.SMTP], deadline: float) -> type[smtplib.SMTP]:
+    """`base` (SMTP or SMTP_SSL) whose replies are read within `deadline` (time.monotonic) and at
+    most MAX_REPLY_BYTES long. smtplib bounds each line (8 KB) and each wait (the socket timeout),
+    but not how many lines a reply has nor how long a conversation lasts: a server sending a
+    `220-` continuation every few seconds, or endless reply lines, held a send forever."""
+
+    class Bounded(base):
+        def _left(self) -> float:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise _PastDeadline("past the deadline")
+            return left
+
+        def send(self, s):
+            if self.sock is not None:
+                self.sock.settimeout(min(self.timeout, self._left()))
+            return super().send(s)
+
+        def getreply(self):
+            # smtplib.SMTP.getreply, with the total size and the deadline checked on every line
+            lines, size = [], 0
+            if self.file is None:
+                self.file = self.sock.makefile("rb")
+            while True:
+                self.sock.settimeout(min(self.timeout, self._left()))
+                try:
+                    line = self.file.readline(smtplib._MAXLINE + 1)
+                except OSError as exc:
+                    self.close()
+                    if time.monotonic() >= deadline:
+                        raise _PastDeadline("past the deadline") from None
+                    raise smtplib.SMTPServerDisconnected(f"Connection unexpectedly closed: {exc}") from None
+                if not line:
+                    self.close()
+                    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+                if len(line) > smtplib._MAXLINE:
+                    self.close()
+                    raise smtplib.SMTPResponseException(500, "Line too long.")
+                size += len(line)
+                if size > MAX_REPLY_BYTES:
+                    self.close()
+                    raise _ReplyTooLong("reply too long")
+                lines.append(line[4:].strip(b" \t\r\n"))
+                try:
+                    code = int(line[:3])
+                except ValueError:
+                    code = -1
+                    break
+                if line[3:4] != b"-":
+                    break
+            return code, b"\n".join(lines)
+
+    return Bounded
+
+
 def send(msg: EmailMessage, settings: SmtpSettings) -> None:
     """Send over SMTP; every failure becomes a DeliveryError that says what went wrong, never the password."""
     stage = "connect"
+    deadline = time.monotonic() + settings.total_timeout
     try:
         context = settings.ssl_context or ssl.create_default_context()
         if settings.security == "ssl":
-            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.connect_timeout, context=context)
+            smtp = _bounded(smtplib.SMTP_SSL, deadline)(settings.host, settings.port,
+                                                       timeout=settings.connect_timeout, context=context)
         else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.connect_timeout)
+            smtp = _bounded(smtplib.SMTP, deadline)(settings.host, settings.port, timeout=settings.connect_timeout)
         try:
+            smtp.timeout = settings.command_timeout
             if smtp.sock is not None:
                 smtp.sock.settimeout(settings.command_timeout)
             stage = "greet"
@@ -373,6 +461,11 @@ def _refusals(refused: Mapping[str, tuple[int, bytes]]) -> str:
 
 def _explain(exc: BaseException, stage: str, s: SmtpSettings) -> str:
     where = s.where
+    if isinstance(exc, _PastDeadline):
+        return (f"{where} did not finish within {s.total_timeout:g} seconds (it kept the conversation going "
+                f"without getting anywhere); stopped")
+    if isinstance(exc, _ReplyTooLong):
+        return f"{where} sent a reply longer than {MAX_REPLY_BYTES // 1024} KB, which no mail server does; stopped"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"{where} refused the login for user '{s.user}' ({exc.smtp_code} {_text(exc.smtp_error)})"
     if isinstance(exc, smtplib.SMTPNotSupportedError) and stage == "login":
@@ -393,6 +486,10 @@ def _explain(exc: BaseException, stage: str, s: SmtpSettings) -> str:
         return f"{where} stopped answering (no reply within {s.command_timeout:g} seconds)"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return f"{where} closed the connection unexpectedly ({exc or 'no reason given'})"
+    if isinstance(exc, ssl.SSLCertVerificationError) and (exc.verify_code == 62 or "hostname mismatch" in str(exc)
+                                                          or "match" in str(exc.verify_message or "")):
+        return (f"the TLS certificate of {where} is for another host name ({exc.verify_message or exc.reason}); "
+                f"give --smtp the server's name as its certificate states it")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return (f"the TLS certificate of {s.host} is not trusted ({exc.verify_message or exc.reason}); if your "
                 f"office uses its own certificate authority, point SSL_CERT_FILE at its certificate")

@@ -106,3 +106,97 @@ def test_a_dangling_out_link_is_named_clearly(case_workspace, run_cli, tmp_path)
     code, stdout, err = run_cli("build", "--format", "md", "--workspace", str(ws), "--out", str(out))
     assert code == 3
     assert err == f"error: {out}: is a link to a folder that does not exist ({tmp_path / 'gone'})\n"
+
+
+# --- items 10 and 15: the email command's inputs and the SMTP conversation -----------------
+
+
+def test_an_encoded_line_break_in_an_address_is_the_clear_refusal(case_workspace, run_cli, tmp_path):
+    ws = case_workspace("valid-minimal")
+    code, out, err = run_cli("email", "--workspace", str(ws), "--outbox", str(tmp_path / "ob"),
+                             "--to", "=?utf-8?q?Evil=0D=0ABcc=3A_x=40y=2Eorg?= <a@example.org>")
+    assert code == 1, err
+    assert err.startswith("error: --to contains a line break (U+000D), which could add mail headers of its own")
+    assert not (tmp_path / "ob").exists()
+
+
+@pytest.mark.parametrize("size", ["nan", "inf", "-1"])
+def test_max_size_must_be_a_finite_positive_number(case_workspace, run_cli, tmp_path, size):
+    ws = case_workspace("valid-minimal")
+    code, out, err = run_cli("email", "--workspace", str(ws), "--outbox", str(tmp_path / "ob"),
+                             "--to", "a@example.org", "--max-size", size)
+    assert code == 2 and "--max-size" in err and "internal error" not in err
+
+
+class _TalkativeServer:
+    """A TCP server that greets with `220-` continuation lines forever, `every` seconds apart
+    (or as fast as it can with every=0), and never finishes the greeting."""
+
+    def __init__(self, every: float, line: bytes = b"220-still here\r\n"):
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.every, self.line, self.stop = every, line, threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        import time
+
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn:
+            chunk = self.line * (1 if self.every else 256)
+            while not self.stop.is_set():
+                try:
+                    conn.sendall(chunk)
+                except OSError:
+                    return
+                if self.every:
+                    time.sleep(self.every)
+
+    def close(self):
+        self.stop.set()
+        self.sock.close()
+        self.thread.join(5)
+
+
+@pytest.mark.parametrize("every", [0.2, 0.0], ids=["slow-continuations", "endless-lines"])
+def test_a_server_that_never_finishes_replying_is_stopped_and_the_draft_kept(tmp_path, every):
+    import resource
+    import time
+
+    from briefgen.mail import DeliveryError, SmtpSettings, build_message, deliver
+
+    server = _TalkativeServer(every)
+    msg = build_message(sender="cad@example.org", to=["desk@example.org"], subject="s", text="t\n", html=None)
+    settings = SmtpSettings("127.0.0.1", server.port, "none", total_timeout=3.0)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    try:
+        with pytest.raises(DeliveryError) as caught:
+            deliver(msg, settings, tmp_path / "outbox", "brief")
+    finally:
+        server.close()
+    assert time.monotonic() - start < 10
+    message = caught.value.message
+    assert ("did not finish within 3 seconds" in message) if every else ("sent a reply longer than 64 KB" in message)
+    assert "saved as a draft" in message and (tmp_path / "outbox" / "brief.eml").is_file()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KB: no runaway memory
+
+
+def test_a_certificate_for_another_host_says_so(monkeypatch):
+    import ssl
+
+    from briefgen.mail import SmtpSettings, _explain
+
+    exc = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    exc.verify_code, exc.verify_message = 62, "Hostname mismatch, certificate is not valid for 'mail.example.org'."
+    text = _explain(exc, "starttls", SmtpSettings("mail.example.org", 587))
+    assert "is for another host name" in text and "SSL_CERT_FILE" not in text
