@@ -43,6 +43,10 @@ def build_one(request: BuildRequest) -> Outcome:
     except BriefgenError as exc:
         return Outcome(request.brief_file, errors=tuple(str(p) for p in exc.problems),
                        seconds=time.perf_counter() - start)
+    except Exception as exc:  # a bug in one brief's build must not abort the batch and its summary
+        return Outcome(request.brief_file, errors=(f"{request.brief_file}: internal error: {type(exc).__name__}: "
+                                                   f"{exc} (run `briefgen --debug build` on this brief for a "
+                                                   "traceback)",), seconds=time.perf_counter() - start)
 
 
 def build_all(request: BuildRequest, jobs: int | None = None) -> Iterator[Outcome]:

@@ -198,6 +198,26 @@ def deeply_nested(rel: str, depth: int = 100_000):
     return setup
 
 
+LONG_TITLE = "Pakistan–Kazakhstan: " + "a very long title " * 16  # 309 characters
+
+
+def make_long_title(ws: Path) -> None:
+    path = ws / BRIEF
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('title: "Pakistan–Kazakhstan: test brief"', f'title: "{LONG_TITLE}"')
+    text = text.replace("subject: A minimal brief for tests", "subject: " + "a long subject " * 20)
+    path.write_text(text, encoding="utf-8")
+    (ws / CONFIG).write_text('marking = "' + "OFFICIAL " * 25 + '"\n', encoding="utf-8")
+
+
+def docx_properties_shortened(files: dict[Path, Path]) -> None:
+    from docx import Document
+
+    props = Document(str(files[".docx"])).core_properties
+    assert len(props.title) == 255 and props.title.endswith("…") and props.title.startswith("Pakistan–Kazakhstan")
+    assert len(props.subject) <= 255 and len(props.keywords) <= 255
+
+
 def heading_kept(files: dict[str, Path]) -> None:
     md = files[".md"].read_text(encoding="utf-8")
     assert "\ufeff" not in md, "the template's byte order mark ended up in the brief"
@@ -247,6 +267,7 @@ TABLE: dict[str, Case] = {
     "yaml-deep-nesting": both(bad(p(BRIEF, ANY_LINE, "nest"))),
     "enormous-fact-base": both(Run(0, seconds=60), setup=make_enormous),
     "oversized-file": both(bad(p(SOURCES, None, f"at most {LIMIT_MB} MB"), seconds=15), setup=make_oversized),
+    "long-title": both(OK, setup=make_long_title, built=docx_properties_shortened),
     "brief-id-with-path": both(bad(p(BRIEF, 1, "id", "'../evil'"), p("data/briefs/second.yaml", 1, "id", "'a/b'"))),
     # --- output ---
     "output-name": build_only(

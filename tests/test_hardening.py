@@ -200,3 +200,28 @@ def test_a_certificate_for_another_host_says_so(monkeypatch):
     exc.verify_code, exc.verify_message = 62, "Hostname mismatch, certificate is not valid for 'mail.example.org'."
     text = _explain(exc, "starttls", SmtpSettings("mail.example.org", 587))
     assert "is for another host name" in text and "SSL_CERT_FILE" not in text
+
+
+# --- item 4: an unexpected failure of one brief does not abort `build --all` ------------------
+
+
+def test_a_crash_in_one_brief_leaves_the_batch_and_its_summary(case_workspace, run_cli, tmp_path, monkeypatch):
+    from briefgen import batch
+
+    ws = case_workspace("valid-minimal")
+    second = ws / "data/briefs/second.yaml"
+    second.write_text((ws / "data/briefs/pk-kz.yaml").read_text().replace("id: pk-kz", "id: second", 1))
+    real = batch.build
+
+    def build(request, warn=None):
+        if request.brief_file.endswith("second.yaml"):
+            raise ValueError("exceeded 255 char limit")
+        return real(request, warn=warn)
+
+    monkeypatch.setattr(batch, "build", build)
+    code, out, err = run_cli("build", "--all", "--jobs", "1", "--format", "md", "--workspace", str(ws),
+                             "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert "error: data/briefs/second.yaml: internal error: ValueError: exceeded 255 char limit" in err
+    assert err.rstrip().endswith("1 of 2 briefs built; failed: data/briefs/second.yaml")
+    assert len(out.splitlines()) == 1

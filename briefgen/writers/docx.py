@@ -385,10 +385,10 @@ class _Writer:
 
     def properties(self, created: datetime) -> None:
         cp, meta = self.doc.core_properties, self.meta
-        cp.title, cp.subject = _clean(meta.title), _clean(meta.subject)
-        cp.author = cp.last_modified_by = _clean(meta.author)
-        cp.keywords = _clean(", ".join(meta.keywords))
-        cp.language, cp.category, cp.revision = _clean(meta.language), "Brief", 1
+        cp.title, cp.subject = _property(meta.title), _property(meta.subject)
+        cp.author = cp.last_modified_by = _property(meta.author)
+        cp.keywords = _property(", ".join(meta.keywords))
+        cp.language, cp.category, cp.revision = _property(meta.language), "Brief", 1
         cp.comments = cp.content_status = cp.identifier = cp.version = ""
         cp.created = cp.modified = created
         rels = self.doc.part.package.rels  # the template's thumbnail shows another document
@@ -653,6 +653,16 @@ def _package(doc, when: datetime) -> bytes:
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 0, 0
             dst.writestr(info, members[name])
     return out.getvalue()
+
+
+CORE_PROPERTY_CHARS = 255  # python-docx (and Word's core properties) hold at most this many
+
+
+def _property(text: str) -> str:
+    """A document property: the text, shortened with an ellipsis past 255 characters (the brief's
+    own title page keeps it whole)."""
+    text = _clean(text)
+    return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1].rstrip() + "…"
 
 
 def write(document: Document, theme: Theme, reference: bytes | Path | None = None) -> bytes:
