@@ -165,10 +165,13 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
         created=created,
         reproducible=reproducible,
     )
-    document = markdown.parse(text, meta)
+    with warnings.catch_warnings(record=True) as caught:  # a table's widths ignored, and the like
+        warnings.simplefilter("always", BriefgenWarning)
+        document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
-                    templates=tset, context=context)
+                    templates=tset, context=context,
+                    warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning))))
 
 
 def _template_set(config: Config, workspace: Path, override: Path | None):
@@ -253,8 +256,14 @@ def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str
     return tuple(config.sections)
 
 
+WRITE_SECONDS = 300
+"""How long one writer may work on one brief. The shipped brief takes a second, 5,000 records about
+ten; a writer still busy after five minutes is laying out something no reader could use."""
+
+
 def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     """Run the writers; returns each format's bytes (nothing is written here)."""
+    from briefgen.templates import TimeLimit, time_limit
     from briefgen.writers import get_writer
 
     out = {}
@@ -268,12 +277,16 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
         for fmt in formats:
             write = get_writer(fmt)
             try:
-                if fmt == "docx":
-                    out[fmt] = write(prepared.document, theme, reference=prepared.reference_docx)
-                else:
-                    out[fmt] = write(prepared.document, theme)
+                with time_limit(WRITE_SECONDS):
+                    if fmt == "docx":
+                        out[fmt] = write(prepared.document, theme, reference=prepared.reference_docx)
+                    else:
+                        out[fmt] = write(prepared.document, theme)
             except FontError as exc:
                 raise _located(exc, prepared.factbase) from None
+            except TimeLimit:
+                raise BriefgenError(f"the {fmt.upper()} writer was still working after {WRITE_SECONDS} s: the brief "
+                                    "is far too long (is a fact or a template producing megabytes of text?)") from None
     prepared.warnings += [str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)]
     return out
 
@@ -287,9 +300,10 @@ def _located(exc: FontError, fb: FactBase) -> BriefgenError:
         return exc
     problems = []
     for where, text in found:
-        chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in dict.fromkeys(c for c in text if c in exc.missing))
-        problems.append(Problem(where, f"the font {exc.font} cannot show {chars}; change the text or choose a "
-                                       "font that covers it in theme.toml"))
+        chars = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in list(dict.fromkeys(c for c in text if c in exc.missing))[:8])
+        problems.append(Problem(where, exc.why.format(chars=chars) if exc.why else
+                                f"the font {exc.font} cannot show {chars}; change the text or choose a "
+                                "font that covers it in theme.toml"))
     return InvalidInput(problems)
 
 

@@ -75,10 +75,12 @@ class TemplateError(BriefgenError):
 class FontError(BriefgenError):
     """No usable font, or text the chosen fonts cannot show (`missing`: those characters)."""
 
-    def __init__(self, message: str, location: Location | None = None, missing: str = "", font: str = ""):
+    def __init__(self, message: str, location: Location | None = None, missing: str = "", font: str = "",
+                 why: str = ""):
         super().__init__(message, location)
         self.missing = missing
         self.font = font
+        self.why = why  # the message at each fact holding `missing` ("{chars}" is filled in); default: no glyph
 
 
 class BriefgenWarning(UserWarning):

@@ -7,6 +7,7 @@ containers for callouts. Writers never see Markdown; they see `briefgen.model`.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import partial
 
@@ -128,12 +129,25 @@ def _table(node: SyntaxTreeNode) -> m.Table:
             else:
                 rows.append(cells)
     widths = None
+    caption = _attr(node, "caption")
     if "widths" in node.attrs:
+        given = _attr(node, "widths")
+        ncols = max((len(r) for r in header + rows), default=0)
         try:
-            widths = tuple(float(w) for w in _attr(node, "widths").split(","))
+            widths = tuple(float(w) for w in given.split(","))
         except ValueError:
             widths = None
-    caption = _attr(node, "caption")
+        if widths is None or len(widths) != ncols or not all(math.isfinite(w) and w > 0 for w in widths):
+            import warnings
+
+            from briefgen.errors import BriefgenWarning
+
+            name = f"table '{caption}'" if caption else "a table" + (f" (line {_line(node)} of the brief's Markdown)"
+                                                                      if _line(node) else "")
+            warnings.warn(BriefgenWarning(
+                f"{name}: widths=\"{given}\" ignored: give {ncols} numbers above 0, one per column, "
+                "e.g. widths=\"1,3\"; the columns are set equal"))
+            widths = None
     return m.Table(tuple(header), tuple(rows), caption=str(caption) if caption else None, widths=widths,
                    align=align, style=_style(node), line=_line(node))
 

@@ -295,20 +295,20 @@ RENDER_SECONDS = 60
 seconds; a template still running after a minute holds an endless or runaway loop."""
 
 
-class _TimeLimit(Exception):
+class TimeLimit(Exception):
     """Raised inside a rendering template when RENDER_SECONDS have passed."""
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Raise _TimeLimit in the running code after `seconds` (then every second, in case a filter
+def time_limit(seconds: float):
+    """Raise TimeLimit in the running code after `seconds` (then every second, in case a filter
     swallows it). SIGALRM exists on POSIX and reaches only the main thread; elsewhere no limit."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(_signum, _frame):
-        raise _TimeLimit()
+        raise TimeLimit()
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
@@ -323,9 +323,9 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
     """Render template `name`; every failure becomes a TemplateError naming file and line."""
     shown, searched = templates.shown, templates.searched
     try:
-        with _time_limit(RENDER_SECONDS):
+        with time_limit(RENDER_SECONDS):
             return env.get_template(name).render(**context)
-    except _TimeLimit as exc:
+    except TimeLimit as exc:
         raise TemplateError(f"template still running after {RENDER_SECONDS} s: is a loop endless or far too "
                             "large?", _template_frame(exc, name, shown)) from None
     except jinja2.TemplateNotFound as exc:

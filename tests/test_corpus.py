@@ -218,6 +218,33 @@ def docx_properties_shortened(files: dict[Path, Path]) -> None:
     assert len(props.subject) <= 255 and len(props.keywords) <= 255
 
 
+def replace_in_brief(old: str, new: str):
+    def setup(ws: Path) -> None:
+        path = ws / BRIEF
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return setup
+
+
+URDU = "پاکستان اور قازقستان کے درمیان دوستانہ تعلقات ہیں۔"
+LONG_RECORD = " ".join(f"The ministers discussed item {i} of the agenda at length." for i in range(80))  # ~4,500
+
+
+def make_tall_records(ws: Path) -> None:
+    replace_in_brief("text: The Foreign Ministers met in Tashkent on 30 July 2022.", f"text: {LONG_RECORD}")(ws)
+    replace_in_brief("- name: A. Minister", "- name: " + "Alexander Minister-Ministerovich " * 95)(ws)
+
+
+def several_pages(files: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(files[".pdf"])
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 3 and "item 79 of the agenda" in text
+
+
 def heading_kept(files: dict[str, Path]) -> None:
     md = files[".md"].read_text(encoding="utf-8")
     assert "\ufeff" not in md, "the template's byte order mark ended up in the brief"
@@ -268,6 +295,10 @@ TABLE: dict[str, Case] = {
     "enormous-fact-base": both(Run(0, seconds=60), setup=make_enormous),
     "oversized-file": both(bad(p(SOURCES, None, f"at most {LIMIT_MB} MB"), seconds=15), setup=make_oversized),
     "long-title": both(OK, setup=make_long_title, built=docx_properties_shortened),
+    "record-taller-than-a-page": both(OK, setup=make_tall_records, built=several_pages),
+    "right-to-left-text": build_only(bad(p(BRIEF, 14, "right-to-left text (Arabic script or Hebrew", "'پ' (U+067E)",
+                                           "--format docx")),
+                                     setup=replace_in_brief("text: The two countries have friendly ties.", f"text: {URDU}")),
     "brief-id-with-path": both(bad(p(BRIEF, 1, "id", "'../evil'"), p("data/briefs/second.yaml", 1, "id", "'a/b'"))),
     # --- output ---
     "output-name": build_only(

@@ -225,3 +225,78 @@ def test_a_crash_in_one_brief_leaves_the_batch_and_its_summary(case_workspace, r
     assert "error: data/briefs/second.yaml: internal error: ValueError: exceeded 255 char limit" in err
     assert err.rstrip().endswith("1 of 2 briefs built; failed: data/briefs/second.yaml")
     assert len(out.splitlines()) == 1
+
+
+# --- items 7 and 14: the PDF writer's inputs and its work -----------------------------------
+
+
+@pytest.mark.parametrize("widths", ["0,0", "1,-1", "nan,1", "inf,1", "1,2,3", "a,b"])
+def test_table_widths_that_are_not_positive_numbers_are_ignored_with_a_warning(case_workspace, run_cli, tmp_path,
+                                                                                 widths):
+    ws = case_workspace("valid-minimal")
+    summary = ws / "templates/sections/summary.md.j2"
+    summary.parent.mkdir(parents=True)
+    summary.write_text('# Summary\n\n{caption="Ties" widths="' + widths + '"}\n| A | B |\n|---|---|\n| 1 | 2 |\n',
+                       encoding="utf-8")
+    code, out, err = run_cli("build", "--format", "all", "--workspace", str(ws), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert err == (f"warning: table 'Ties': widths=\"{widths}\" ignored: give 2 numbers above 0, one per column, "
+                   "e.g. widths=\"1,3\"; the columns are set equal\n")
+    assert len(out.splitlines()) == 4
+
+
+def _paragraph_pdf(text: str) -> float:
+    import time
+
+    from briefgen import model as m
+    from briefgen.theme import Theme
+    from briefgen.writers.pdf import write
+
+    start = time.monotonic()
+    pdf = write(m.Document(m.Meta(title="t"), (m.Paragraph((m.Text(text),)),)), Theme())
+    assert pdf.startswith(b"%PDF-")
+    return time.monotonic() - start
+
+
+def test_a_long_token_is_laid_out_in_linear_time():
+    """0.3 MB without a space took 25 s (reportlab re-lays the rest of a paragraph at every page)."""
+    assert _paragraph_pdf("x" * 300_000) < 10
+
+
+def test_a_megabyte_paragraph_is_laid_out_in_linear_time():
+    """1 MB of spaced text in one paragraph took minutes; it is set as pieces of 3,000 characters."""
+    assert _paragraph_pdf("abcdefghi " * 100_000) < 20
+
+
+def test_an_enormous_table_cell_is_cut_with_a_warning():
+    import warnings
+
+    from briefgen import model as m
+    from briefgen.errors import BriefgenWarning
+    from briefgen.theme import Theme
+    from briefgen.writers.pdf import write
+
+    cell = "word " * 10_000  # 50,000 characters
+    table = m.Table(((((m.Text("Date"),), (m.Text("Event"),))),), (((m.Text("1992"),), (m.Text(cell),)),),
+                    caption="Chronology")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write(m.Document(m.Meta(title="t"), (table,)), Theme())
+    assert [str(w.message) for w in caught if w.category is BriefgenWarning] == [
+        "a table cell of 50,000 characters was cut to 20,000 in the PDF (the row that starts '1992', table "
+        "'Chronology'); the DOCX, Markdown and HTML keep it whole"]
+
+
+def test_a_writer_that_runs_too_long_is_stopped_with_a_clear_error(case_workspace, run_cli, tmp_path, monkeypatch):
+    from briefgen import build
+
+    monkeypatch.setattr(build, "WRITE_SECONDS", 1)
+    ws = case_workspace("valid-minimal")
+    brief = ws / "data/briefs/pk-kz.yaml"
+    brief.write_text(brief.read_text().replace("text: The two countries have friendly ties.",
+                                               "text: " + "The two countries have friendly ties. " * 60_000))
+    code, out, err = run_cli("build", "--format", "pdf", "--workspace", str(ws), "--out", str(tmp_path / "out"))
+    assert code == 1, err
+    assert err == ("error: the PDF writer was still working after 1 s: the brief is far too long (is a fact or a "
+                   "template producing megabytes of text?)\n")
+    assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import unicodedata
 import warnings
 from html import escape  # reportlab's paragraph parser loads html already; xml.sax.saxutils would pull in urllib, http and ssl
@@ -40,6 +41,7 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
     theme = settle(theme)  # a font that is not found is reported once, not per family
     body_family = _register(resolve(theme.body_font, theme.base_dir, theme.root))
     head_family = _register(resolve(theme.heading_font, theme.base_dir, theme.root))
+    _refuse_right_to_left(document)
     document = _check_glyphs(document, body_family, head_family)
     styles = _styles(theme, body_family.name, head_family.name)
     buf = io.BytesIO()
@@ -54,7 +56,7 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
         creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
         invariant=1 if meta.reproducible else 0,
     )
-    story = _logo(theme) + _Story(styles, theme, doc.width, tags, document).blocks(document.blocks)
+    story = _logo(theme) + _Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
     doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name, tags))
     return buf.getvalue()
 
@@ -88,6 +90,24 @@ def _register(family: ResolvedFamily) -> ResolvedFamily:
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     _registered[key] = ResolvedFamily(name, family.files, family.source)
     return _registered[key]
+
+
+def _refuse_right_to_left(document: m.Document) -> None:
+    """Refuse right-to-left letters (Arabic script, Hebrew, Syriac, Thaana, N'Ko...) rather than print
+    them wrong: reportlab, as briefgen uses it, neither joins Arabic letters nor orders right-to-left
+    runs, so Urdu or Arabic would come out as separate letters in reverse order, unreadable.
+    The DOCX, Markdown and HTML writers carry such text, and Word and browsers set it correctly."""
+    rtl = "".join(sorted({ch for text, _ in _texts(document) for ch in text
+                          if unicodedata.bidirectional(ch) in ("R", "AL")}))
+    if rtl:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in rtl[:8])
+        raise FontError(f"right-to-left text cannot be set in the PDF yet: {shown}", missing=rtl, font="",
+                        why=RTL_REASON)
+
+
+RTL_REASON = ("right-to-left text (Arabic script or Hebrew: {chars}) cannot be set in the PDF yet: its letters "
+              "would print unjoined and in reverse order; build --format docx, html or md for this brief, or "
+              "give the text in Latin transliteration")
 
 
 def _check_glyphs(document: m.Document, *families: ResolvedFamily) -> m.Document:
@@ -254,17 +274,42 @@ class _Heading(Paragraph):
         self.outline = (level, key, plain)
 
 
+LONG_TEXT = 3000
+"""Characters of a paragraph laid out as one reportlab Paragraph. A longer paragraph is set as
+several in a row (cut at a space when there is one): reportlab re-wraps the rest of a paragraph at
+every page it spans, so one paragraph of many pages costs time in the square of its length (1 MB of
+text took minutes); pieces of a few thousand characters keep layout time linear."""
+
+
 class _Story:
-    def __init__(self, styles, theme: Theme, width: float, tags: pdf_tags.Tagger, document: m.Document):
+    def __init__(self, styles, theme: Theme, width: float, tags: pdf_tags.Tagger, document: m.Document,
+                 height: float = 10_000):
         self.s = styles
         self.theme = theme
         self.width = width
+        self.height = height
         self.headings = 0
         self.tags = tags  # the structure tree, built alongside the flowables
         self.notes = pdf_tags.NoteLinks(document)
 
     def inline(self, nodes) -> str:
         return _inline(nodes, self.notes)
+
+    def paragraphs(self, nodes: tuple[m.Inline, ...], style: ParagraphStyle, role) -> list[Flowable]:
+        """One Paragraph, or several in a row when the text is long (see LONG_TEXT); the pieces
+        after the first continue it without space between them, and all are one element `role`
+        (a role name or a structure node) of the tagged PDF."""
+        pieces = _pieces(nodes)
+        node = role if isinstance(role, pdf_tags.Node) else self.tags.add(role)
+        if len(pieces) == 1:
+            return [self.tags.tag(Paragraph(self.inline(nodes), style), node)]
+        first = ParagraphStyle(f"{style.name}-first", parent=style, spaceAfter=0)
+        middle = ParagraphStyle(f"{style.name}-cont", parent=style, spaceBefore=0, spaceAfter=0,
+                                firstLineIndent=0)
+        last = ParagraphStyle(f"{style.name}-last", parent=style, spaceBefore=0, firstLineIndent=0)
+        return [self.tags.tag(Paragraph(self.inline(piece), first if i == 0 else last if i == len(pieces) - 1
+                                        else middle), node)
+                for i, piece in enumerate(pieces)]
 
     def blocks(self, blocks) -> list[Flowable]:
         out: list[Flowable] = []
@@ -294,7 +339,7 @@ class _Story:
                 heading = _Heading(self.inline(c), style, level, f"h{self.headings}", m.plain_text(c))
                 return flow + [self.tags.tag(heading, f"H{min(level, 6)}")]
             case m.Paragraph(children=c, style=style):
-                return [self.tags.tag(Paragraph(self.inline(c), s.get(style or "body", s["body"])), "P")]
+                return self.paragraphs(c, s.get(style or "body", s["body"]), "P")
             case m.BulletList(items=items):
                 return [self.list(items, "bullet")]
             case m.OrderedList(items=items, start=start):
@@ -347,16 +392,20 @@ class _Story:
 
         def cell(content, col, head):
             base = s["cell_head" if head else "cell"]
+            if len(m.plain_text(content)) > CELL_TEXT:
+                content = _cut(content, t)
             align = t.align[col] if col < len(t.align) else None
             style = ParagraphStyle(f"{base.name}-{align}", parent=base, alignment=aligns.get(align or "", TA_LEFT))
-            return tags.tag(Paragraph(self.inline(content), style), tags.cell(head))
+            flows = self.paragraphs(content, style, tags.cell(head))
+            return flows[0] if len(flows) == 1 else flows
 
         with tags.inside(table_tag):
             with tags.group("THead") if t.header else tags.inside(table_tag):
                 rows = [tags.row([cell(r[i] if i < len(r) else (), i, True) for i in range(ncols)]) for r in t.header]
             with tags.group("TBody") if t.header else tags.inside(table_tag):
                 rows += [tags.row([cell(r[i] if i < len(r) else (), i, False) for i in range(ncols)]) for r in t.rows]
-        weights = t.widths if t.widths and len(t.widths) == ncols else (1.0,) * ncols
+        given = t.widths and len(t.widths) == ncols and all(math.isfinite(w) and w > 0 for w in t.widths)
+        weights = t.widths if given else (1.0,) * ncols
         widths = [self.width * w / sum(weights) for w in weights]
         c = self.theme.colours
         style = [
@@ -374,6 +423,7 @@ class _Story:
             style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor(c.table_stripe)))
         table = Table(rows, colWidths=widths, repeatRows=nhead, style=TableStyle(style), hAlign="LEFT",
                       spaceBefore=2, spaceAfter=self.theme.body_size * 0.9)
+        self.allow_tall_rows(table)
         out: list[Flowable] = []
         # Not keepWithNext: that would move a long table whole to the next page. Instead start on a
         # new page only when the caption, header and a couple of rows would not fit.
@@ -401,20 +451,86 @@ class _Story:
                     case _:
                         rows += self.block(block)
         c = self.theme.colours
-        return Table([[row] for row in rows] or [[""]], colWidths=[self.width], style=TableStyle([
+        return self.allow_tall_rows(Table([[row] for row in rows] or [[""]], colWidths=[self.width], style=TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), self.s["body"].fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.callout)),
             ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(c.accent)),
             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, 0), 8), ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-        ]), spaceBefore=4, spaceAfter=self.theme.body_size)
+        ]), spaceBefore=4, spaceAfter=self.theme.body_size))
+
+    def allow_tall_rows(self, table: Table) -> Table:
+        """Rows never split across pages, except a row taller than a page (a dated record of
+        thousands of characters, a long list of participants), which reportlab could not place at
+        all (LayoutError): such a table may split inside its rows. Measured only for tables with
+        much text, so ordinary tables keep their rows whole."""
+        if _text_size(table._cellvalues) > 600:
+            table.wrap(self.width, self.height)
+            if max(table._rowHeights, default=0) > self.height * 0.9:
+                table.splitInRow = self.theme.body_size * 3  # no piece of a row shorter than ~2 lines
+        return table
 
     def note(self, note: m.Note) -> Flowable:
         parts = [self.inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
         with self.tags.group("Note", ID=f"note-{note.number}"):
             label = self.notes.label(note.number)
             return self.tags.tag(Paragraph(f"{label}&nbsp;&nbsp;" + " ".join(parts), self.s["note"]), "P")
+
+
+CELL_TEXT = 20_000
+"""Characters a table cell may hold in the PDF. A row taller than a page is split across pages, and
+reportlab re-lays the rest of such a row at every page: beyond this a cell is cut (with a warning)."""
+
+
+def _cut(content: tuple[m.Inline, ...], table: m.Table) -> tuple[m.Inline, ...]:
+    size = len(m.plain_text(content))
+    row = next((r for r in table.rows if any(c is content for c in r)), None)
+    first = " ".join(m.plain_text(row[0]).split())[:40] if row else ""
+    where = f" (the row that starts '{first}'" + (f", table '{table.caption}')" if table.caption else ")") if first else ""
+    warnings.warn(BriefgenWarning(f"a table cell of {size:,} characters was cut to {CELL_TEXT:,} in the PDF{where}; "
+                                  "the DOCX, Markdown and HTML keep it whole"))
+    return _pieces(content, CELL_TEXT)[0] + (m.Text(" […]"),)
+
+
+def _text_size(value) -> int:
+    """About how many characters of text a cell value (flowables, nested lists and tables) holds."""
+    if isinstance(value, (list, tuple)):
+        return sum(_text_size(v) for v in value)
+    if isinstance(value, Paragraph):
+        return len(value.getPlainText())
+    if isinstance(value, Table):
+        return sum(_text_size(v) for row in value._cellvalues for v in row)
+    return _text_size(getattr(value, "_flowables", None) or ())
+
+
+def _pieces(nodes: tuple[m.Inline, ...], limit: int = LONG_TEXT) -> list[tuple[m.Inline, ...]]:
+    """Inline nodes cut into runs of at most about `limit` characters. Only plain text at the top
+    level is cut (at the last space before the limit, else at the limit: a token without spaces);
+    emphasis and links stay whole."""
+    if sum(len(m.plain_text((n,))) for n in nodes) <= limit:
+        return [nodes]
+    pieces: list[list[m.Inline]] = [[]]
+    size = 0
+    for node in nodes:
+        if isinstance(node, m.Text):
+            text = node.text
+            while size + len(text) > limit:
+                room = limit - size
+                cut = text.rfind(" ", 0, room + 1)
+                cut = cut + 1 if cut > room // 2 else max(room, 1)
+                head, text = text[:cut], text[cut:]
+                if head:
+                    pieces[-1].append(m.Text(head))
+                pieces.append([])
+                size = 0
+            if text:
+                pieces[-1].append(m.Text(text))
+                size += len(text)
+        else:
+            size += len(m.plain_text((node,)))
+            pieces[-1].append(node)
+    return [tuple(p) for p in pieces if p]
 
 
 LOGO_HEIGHT_MM = 16

@@ -189,8 +189,9 @@ class Tagger:
     def row(self, cells: list) -> list:
         tr = self.add("TR")
         for flowable in cells:
-            flowable._struct.parent = tr
-            tr.kids.append(flowable._struct)
+            struct = (flowable[0] if isinstance(flowable, list) else flowable)._struct  # a long cell: pieces of one TD
+            struct.parent = tr
+            tr.kids.append(struct)
         return cells
 
     def tag(self, flowable, what: str | Node):
