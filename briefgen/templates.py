@@ -220,7 +220,7 @@ class ConfinedLoader(jinja2.BaseLoader):
 
     def get_source(self, environment, template):
         pieces = jinja2.loaders.split_template_path(template)  # refuses '..' and absolute names
-        for directory, root in self.folders:
+        for index, (directory, root) in enumerate(self.folders):
             path = directory.joinpath(*pieces)
             try:
                 os.lstat(path)
@@ -235,7 +235,10 @@ class ConfinedLoader(jinja2.BaseLoader):
                 raise FileRefused("template is not valid UTF-8 text", Location(where.path, line), "unreadable") from None
             real = root.locate(path)
             mtime = os.stat(real).st_mtime
-            return source, str(path), lambda: _unchanged(real, mtime)
+            # the template stays current while its file is unchanged and no folder searched before
+            # it has gained a file of that name (an override added while --watch runs)
+            earlier = [d.joinpath(*pieces) for d, _ in self.folders[:index]]
+            return source, str(path), lambda: _unchanged(real, mtime) and not any(map(os.path.lexists, earlier))
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):

@@ -15,12 +15,55 @@ from briefgen.build import BuildRequest, build
 from briefgen.errors import BriefgenError
 
 
+WORKSPACE_INPUTS = ("data", "seeds", "templates", "briefgen.toml")
+
+
 def watched_paths(request: BuildRequest) -> list[Path]:
+    """The folders to watch: the workspace itself (so that data/ or templates/ removed and made
+    again, or created later, are still seen) and a --template folder outside it."""
     ws = request.workspace
-    paths = [ws / "data", ws / "seeds", ws / "templates", ws / "briefgen.toml"]
-    if request.template is not None:
+    paths = [ws]
+    if request.template is not None and not _inside(request.template, ws):
         paths.append(request.template)
     return [p for p in paths if p.exists()]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(Path(folder).resolve())
+    except OSError:
+        return False
+
+
+def input_filter(request: BuildRequest):
+    """watchfiles filter: a change counts when it is to an input of the build (data, seeds,
+    templates, briefgen.toml, the template folders) and not inside the output folder or the
+    outbox (wherever briefgen.toml puts them, e.g. out = "data/out")."""
+    from briefgen.config import load_config
+
+    ws = request.workspace.resolve()
+    cache: dict = {}
+
+    def settings():
+        try:
+            stamp = (ws / "briefgen.toml").stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if cache.get("stamp", -1) != stamp:
+            cache["stamp"], cache["config"] = stamp, load_config(request.workspace)[0]
+        return cache["config"]
+
+    def relevant(_change, path: str) -> bool:
+        p = Path(path).resolve()
+        config = settings()
+        for skip in (request.out or ws / config.out, ws / config.outbox):
+            if _inside(p, skip):
+                return False
+        inputs = [ws / name for name in WORKSPACE_INPUTS]
+        inputs += [Path(t) if Path(t).is_absolute() else ws / t for t in (request.template, config.template) if t]
+        return any(p == i or _inside(p, i) for i in inputs)
+
+    return relevant
 
 
 def rebuild(request: BuildRequest, echo: Callable[[str], None], err: Callable[[str], None]) -> bool:
@@ -39,17 +82,16 @@ def rebuild(request: BuildRequest, echo: Callable[[str], None], err: Callable[[s
 
 
 def watch(request: BuildRequest, echo: Callable[[str], None], err: Callable[[str], None],
-          stop_after: int | None = None) -> None:
-    """Build now, then after every change; `stop_after` ends after that many rebuilds (for tests)."""
+          stop_after: int | None = None, stop_event=None) -> None:
+    """Build now, then after every change; `stop_after` ends after that many rebuilds and
+    `stop_event` (a threading.Event) when it is set (for tests)."""
     from watchfiles import watch as watch_changes
 
     long_running()
     rebuild(request, echo, err)
-    out_dir = (request.out or request.workspace / "out").resolve()
     count = 0
-    for changes in watch_changes(*watched_paths(request), raise_interrupt=False, rust_timeout=0):
-        if all(Path(p).resolve().is_relative_to(out_dir) for _, p in changes):
-            continue  # our own output
+    for _changes in watch_changes(*watched_paths(request), watch_filter=input_filter(request),
+                                  raise_interrupt=False, rust_timeout=0, stop_event=stop_event):
         rebuild(request, echo, err)
         count += 1
         if stop_after is not None and count >= stop_after:

@@ -300,3 +300,87 @@ def test_a_writer_that_runs_too_long_is_stopped_with_a_clear_error(case_workspac
     assert err == ("error: the PDF writer was still working after 1 s: the brief is far too long (is a fact or a "
                    "template producing megabytes of text?)\n")
     assert not (tmp_path / "out").exists()
+
+
+# --- items 16 and 17: --watch ---------------------------------------------------------------
+
+
+def _watch_until(request, act, done, seconds: float = 20):
+    """Run `watch` while `act()` edits files in a thread; stop once `done()` holds or time is up."""
+    import threading
+    import time
+
+    from briefgen.watch import watch
+
+    out, err, stop = [], [], threading.Event()
+
+    def actor():
+        time.sleep(1.5)
+        act()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not done():
+            time.sleep(0.2)
+        time.sleep(0.5)
+        stop.set()
+
+    thread = threading.Thread(target=actor)
+    thread.start()
+    watch(request, out.append, err.append, stop_event=stop)
+    thread.join()
+    return out, err
+
+
+def test_watch_ignores_an_out_folder_inside_data(case_workspace, tmp_path):
+    """out = "data/out": the build's own files used to trigger the next build, forever."""
+    import time
+
+    from briefgen.build import BuildRequest
+
+    ws = case_workspace("valid-minimal")
+    (ws / "briefgen.toml").write_text('out = "data/out"\n', encoding="utf-8")
+    request = BuildRequest(workspace=ws, formats=("md",))
+    out, err = _watch_until(request, lambda: time.sleep(4), lambda: False, seconds=0)
+    assert sum("built in" in line for line in err) == 1, err
+    assert (ws / "data/out").is_dir()
+
+
+def test_watch_survives_data_removed_and_made_again(case_workspace, tmp_path):
+    import shutil
+    import time
+
+    from briefgen.build import BuildRequest
+
+    ws = case_workspace("valid-minimal")
+    out_dir = tmp_path / "out"
+    request = BuildRequest(workspace=ws, formats=("md",), out=out_dir)
+    saved = tmp_path / "saved-data"
+    shutil.copytree(ws / "data", saved)
+    brief = ws / "data/briefs/pk-kz.yaml"
+
+    def act():
+        shutil.rmtree(ws / "data")
+        time.sleep(2.5)
+        shutil.copytree(saved, ws / "data")
+        time.sleep(2.5)
+        brief.write_text(brief.read_text().replace("friendly ties.", "friendly ties (edited).", 1))
+
+    def edited():
+        return any("(edited)" in p.read_text() for p in out_dir.glob("*.md"))
+
+    _watch_until(request, act, edited)
+    assert edited()
+
+
+def test_an_override_added_to_the_template_folder_is_used_by_the_next_build(case_workspace, run_cli, tmp_path):
+    """The environment is kept between builds (--watch); a template cached from a later folder must
+    give way to a file of that name added to an earlier one."""
+    ws = case_workspace("valid-minimal")
+    folder = tmp_path / "T"
+    folder.mkdir()
+    args = ("build", "--format", "md", "--workspace", str(ws), "--template", str(folder), "--out", str(tmp_path / "o"))
+    assert run_cli(*args)[0] == 0
+    (folder / "sections").mkdir()
+    (folder / "sections/summary.md.j2").write_text("# Summary from the override\n", encoding="utf-8")
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    assert "# Summary from the override" in Path(out.strip()).read_text(encoding="utf-8")
