@@ -64,7 +64,7 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
     today = today or date.today()
     root = Root(workspace, workspace)
     sources_path = root.locate(SOURCES_FILE)  # data/sources.yaml is replaced where it really is
-    yaml_text, existing = _read_registry(root)
+    yaml_text, existing, bom = _read_registry(root)
     if source_id is not None:
         _check_given_id(source_id, existing)
 
@@ -104,10 +104,13 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
 
     # 4. the record, checked by the schema, and data/sources.yaml with it appended
     record, added = _record(source_id, source_type, doc, fmt, url, page_url, text_rel, today)
-    new_yaml = append_record(yaml_text, record, existing)
+    # a file written on Windows stays so: CRLF line ends and a byte-order mark are kept
+    crlf = "\r\n" in yaml_text and "\n" not in yaml_text.replace("\r\n", "")
+    new_yaml = append_record(yaml_text.replace("\r\n", "\n") if crlf else yaml_text, record, existing)
+    new_yaml = new_yaml.replace("\n", "\r\n") if crlf else new_yaml
     added.lines = doc.text.count("\n")
     added.original = original_rel
-    files = {targets[text_rel]: text_bytes, sources_path: new_yaml.encode("utf-8")}
+    files = {targets[text_rel]: text_bytes, sources_path: bom + new_yaml.encode("utf-8")}
     if original_rel:
         files[targets[original_rel]] = data
     write_all(files)
@@ -117,28 +120,31 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
 # --- reading --------------------------------------------------------------------------------
 
 
-def _read_registry(root: Root) -> tuple[str, list[dict]]:
-    """data/sources.yaml as text and its source entries as read (not schema-checked: a record
-    elsewhere in the file with a mistake does not stop a new one being added)."""
+def _read_registry(root: Root) -> tuple[str, list[dict], bytes]:
+    """data/sources.yaml as text, its source entries as read (not schema-checked: a record
+    elsewhere in the file with a mistake does not stop a new one being added), and its byte-order
+    mark (b"" when it has none)."""
     if not root.is_file(SOURCES_FILE):
         raise SourceAddError(f"no {SOURCES_FILE} here: run this in a workspace folder, or give it with --workspace",
                              Location(SOURCES_FILE))
     try:
-        text = root.read_text(SOURCES_FILE, "facts")
+        raw = root.read_bytes(SOURCES_FILE, "facts")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SourceAddError("file is not valid UTF-8 text", Location(SOURCES_FILE)) from None
+    bom = raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
     doc, problems = parse_yaml(text, SOURCES_FILE)
     if problems or doc is None:
         raise InvalidInput(problems or [Problem(Location(SOURCES_FILE), "cannot read file")])
     value = doc.value
     if value is None:
-        return text, []
+        return text, [], bom
     if not isinstance(value, dict) or not isinstance(value.get("sources", []), (list, type(None))):
         raise SourceAddError("expected a 'sources:' list", Location(SOURCES_FILE, 1))
     entries = [e for e in value.get("sources") or [] if isinstance(e, dict)]
     for i, entry in enumerate(entries):
         entry["_line"] = doc.line_of(("sources", i))
-    return text, entries
+    return text, entries, bom
 
 
 def _read_local(path: Path, max_bytes: int, workspace: Path) -> bytes:
@@ -147,6 +153,10 @@ def _read_local(path: Path, max_bytes: int, workspace: Path) -> bytes:
     files under /proc; the size cap)."""
     where = Location(shown(path, workspace))
     if not os.path.lexists(path):
+        first = path.as_posix().split("/")[0]
+        if re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$", first, re.I):  # 'www.gov.kz/page'
+            raise SourceAddError(f"file not found; for a web page give the whole address: https://{path.as_posix()}",
+                                 where)
         raise SourceAddError("file not found", where)
     return read_regular(Path(os.path.realpath(path)), max_bytes, where)
 

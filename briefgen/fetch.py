@@ -81,7 +81,7 @@ def _read_capped(response, url: str, max_bytes: int, deadline: float, timeout: f
     while True:
         if time.monotonic() > deadline:  # a server dribbling bytes never trips the per-read timeout
             raise FetchError(f"cannot fetch {url}: the download took longer than {timeout:g} seconds")
-        chunk = response.read(_CHUNK)
+        chunk = response.read1(_CHUNK)  # returns what has arrived: read() would wait for a whole chunk
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)

@@ -150,6 +150,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(SLOW_SECONDS)
             return self._send(200, PAGE, "text/html")
+        if self.path == "/dribble":  # every read gets a byte in time; the whole never arrives
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b"z")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
         if self.path == "/big":
             return self._send(200, b"x" * (2 * 2**20), "text/plain")
         if self.path == "/big-unannounced":  # no Content-Length: the cap must hold while reading
@@ -339,6 +348,7 @@ def test_sources_file_layout_is_followed(case_workspace, run_cli, tmp_path):
 @pytest.mark.parametrize("path, options, message", [
     ("/missing", [], "the server answered 404 Not Found"),
     ("/slow", ["--timeout", "0.5"], "no answer within 0.5 seconds"),
+    ("/dribble", ["--timeout", "0.8"], "the download took longer than 0.8 seconds"),
     ("/big", ["--max-size", "1"], "more than the 1.0 MB allowed"),
     ("/big-unannounced", ["--max-size", "1"], "larger than the 1.0 MB allowed"),
     ("/loop", [], "more than 5 redirects"),
@@ -368,6 +378,8 @@ def test_refusals_write_nothing(case_workspace, run_cli, server, tmp_path):
         (("ftp://127.0.0.1/file.pdf",), "only http:// and https:// addresses can be fetched"),
         (("http://127.0.0.1:1/nothing-listens",), "cannot fetch http://127.0.0.1:1/nothing-listens"),
         ((str(tmp_path / "absent.pdf"),), "file not found"),
+        (("www.gov.example/statement",), "file not found; for a web page give the whole address: "
+                                         "https://www.gov.example/statement"),
         ((str(tmp_path),), "is a folder, not a file"),
         ((str(text_file), "--id", "note"), "a source with id 'note' exists already"),
         ((str(text_file), "--id", "Not An Id"), "'Not An Id' cannot be a source id"),
@@ -407,6 +419,20 @@ def test_reads_and_writes_go_through_the_workspace_door(case_workspace, run_cli,
     code, out, err = run_cli("sources", "add", str(pdf), "--id", "statement", "-w", str(ws))
     assert code == 1 and "seeds/originals/statement.pdf: would be written outside the workspace" in err, err
     assert tree(ws) == before and list(outside.iterdir()) == []
+
+
+def test_windows_line_ends_and_byte_order_mark_are_kept(case_workspace, run_cli, tmp_path):
+    ws = case_workspace("valid-minimal")
+    sources = ws / "data/sources.yaml"
+    before = b"\xef\xbb\xbf" + sources.read_bytes().replace(b"\n", b"\r\n")
+    sources.write_bytes(before)
+    memo = tmp_path / "memo.txt"
+    memo.write_text("A memo on the visit.\n", encoding="utf-8")
+    assert run_cli("sources", "add", str(memo), "-w", str(ws))[0] == 0
+    after = sources.read_bytes()
+    assert after.startswith(before) and b"\r\n  - id: memo\r\n" in after
+    assert b"\n" not in after.replace(b"\r\n", b"")
+    assert run_cli("check", "-w", str(ws))[0] == 0
 
 
 def test_a_sources_file_it_cannot_extend_is_left_alone(case_workspace, run_cli, tmp_path):
