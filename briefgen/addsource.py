@@ -272,6 +272,7 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
         "title": doc.title,
         "kind": intake.KINDS[fmt],
         "publisher": doc.publisher,
+        "place": doc.place,
         "author": doc.author,
         "date": doc.date or "undated",
         "url": page_url,
@@ -295,8 +296,11 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
                       ("author", "who wrote it"), ("place", "where it was issued")):
         if name in known and record.get(name) is None:
             check.append(f"{name}: not found; add it if the document names {why}")
+    if doc.place:
+        check.append(f"place: '{doc.place}' is from the dateline; make sure it is where the document was issued")
     if doc.date:
-        check.append(f"date: {doc.date} is from {doc.date_from}; make sure it is the publication date")
+        check.append(f"date: {doc.date} is from {doc.date_from}; make sure it is the publication date"
+                     + "".join(f" ({note})" for note in doc.notes))
     else:
         check.append("date: none found (written as 'undated'); add it if the document is dated")
     others = [d for d in intake.text_dates(doc.text) if d.iso != doc.date]

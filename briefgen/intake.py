@@ -42,6 +42,7 @@ class Extracted:
     publisher: str | None = None
     date: str | None = None  # ISO, possibly partial
     date_from: str = ""  # where `date` came from, said to the user
+    place: str | None = None  # from a dateline
     notes: list[str] = field(default_factory=list)  # what the user should know about the extraction
 
 
@@ -73,7 +74,26 @@ def extract(data: bytes, fmt: str, url: str | None = None, charset: str | None =
     extracted.text = clean_text(extracted.text)
     if not extracted.text.strip():
         raise ExtractError(_EMPTY[fmt])
+    _use_dateline(extracted)
     return extracted
+
+
+def _use_dateline(doc: Extracted) -> None:
+    """A dateline ('Islamabad, 12 June 2023') is the document's own word on where and when. Its
+    place is recorded; its date is taken over a file's creation date (which says when the file was
+    made, not when the document was issued), never over a web page's publication date. Either way
+    the other date is kept in the notes, so the user sees both."""
+    found = dateline(doc.text)
+    if found is None:
+        return
+    line, place, when = found
+    doc.place = place
+    if doc.date == when.iso:
+        doc.date_from += f" and the dateline on line {line}"
+    elif doc.date is None or doc.format != HTML:
+        if doc.date:
+            doc.notes.append(f"{doc.date_from} says {doc.date}")
+        doc.date, doc.date_from = when.iso, f"the dateline on line {line}"
 
 
 _EMPTY = {
@@ -229,6 +249,23 @@ def text_dates(text: str, limit: int = 200) -> list[TextDate]:
                 hits.append((m.start(), TextDate(number, m.group(0), iso)))
         found += [hit for _, hit in sorted(hits, key=lambda h: h[0])]
     return found
+
+
+_PLACE = r"(?P<place>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})"
+
+
+def dateline(text: str, within: int = 5) -> tuple[int, str | None, TextDate] | None:
+    """The line number, place and date of a dateline among the first `within` lines that have text:
+    a line that is a date, or starts 'Place, date' ('Tashkent, 30 July 2022 (TDI): ...')."""
+    lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()][:within]
+    for number, line in lines:
+        for found in text_dates(line):
+            head = line[: line.find(found.written)]
+            rest = line[line.find(found.written) + len(found.written):].strip()
+            m = re.fullmatch(_PLACE + r",\s*", head)
+            if m or (not head.strip() and not rest):
+                return number, (m.group("place") if m else None), TextDate(number, found.written, found.iso)
+    return None
 
 
 def _iso(value: str | None) -> str | None:

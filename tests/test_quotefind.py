@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from briefgen.intake import text_dates
+from briefgen.intake import dateline, text_dates
 from briefgen.quotefind import sentences
 from briefgen.quotes import Document, fold
 
@@ -56,3 +56,11 @@ def test_text_dates():
     found = text_dates("Islamabad, 12 June 2023\nOn March 3rd, 2024 and 2024-05-06.\n31 February 2024 is no date.")
     assert [(d.line, d.written, d.iso) for d in found] == [
         (1, "12 June 2023", "2023-06-12"), (2, "March 3rd, 2024", "2024-03-03"), (2, "2024-05-06", "2024-05-06")]
+
+
+def test_dateline():
+    assert dateline("Tashkent, 30 July 2022 (TDI): During the SCO meeting, the ministers met.")[:2] == (1, "Tashkent")
+    assert dateline("Joint statement\n\n12 June 2023\nText.")[:2] == (3, None)
+    assert dateline("New York, June 12, 2023 — The envoys met.")[1] == "New York"
+    assert dateline("The ministers met on 12 June 2023 in Islamabad.") is None  # an event, not a dateline
+    assert dateline("a\nb\nc\nd\ne\nIslamabad, 12 June 2023") is None  # too far down to be one

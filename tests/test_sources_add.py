@@ -274,8 +274,11 @@ def test_pdf_from_a_url(case_workspace, run_cli, server):
     assert record["title"] == "Joint Statement, Islamabad"
     assert record["kind"] == "PDF document" and record["type"] == "official"
     assert record["author"] == "Ministry of Foreign Affairs"
-    # the PDF's creation date is recorded but the dated line in the text is shown beside it
-    assert "12 June 2023" in out
+    # the dateline gives the place and the date; the PDF's creation date (reportlab's invariant
+    # 2000-01-01) is shown beside it, not silently dropped
+    assert record["place"] == "Islamabad" and record["date"] == "2023-06-12"
+    assert "date: 2023-06-12 is from the dateline on line 3" in out
+    assert "(the PDF's creation date says 2000-01-01)" in out
 
     cite(ws, "joint-statement", STATEMENT[3])
     code, out, err = run_cli("check", "-w", str(ws))
