@@ -91,14 +91,17 @@ def load_inputs(workspace: Path, only: str | None = None, template: Path | None 
     return config, fb
 
 
-def check_workspace(workspace: Path) -> FactBase:
+def check_workspace(workspace: Path, warn=None) -> FactBase:
     """What `briefgen check` proves: the fact base and briefgen.toml are valid, and every brief renders
-    through its templates and theme. Only the writers (fonts, glyphs, files) are left to `build`."""
+    through its templates and theme. Only the writers (fonts, glyphs, files) are left to `build`.
+    `warn(message)` is called for each warning a build of a brief would give (currency, as of today)."""
     config, fb = load_inputs(workspace)
     problems: dict[str, Problem] = {}  # keyed by text: a broken template fails every brief the same way
     for brief_id in sorted(fb.briefs):
         try:
-            prepare(BuildRequest(workspace, brief=brief_id), loaded=(config, fb))
+            prepared = prepare(BuildRequest(workspace, brief=brief_id), loaded=(config, fb))
+            for message in prepared.warnings:
+                (warn or (lambda _m: None))(message)
         except BriefgenError as exc:
             problems.update((str(p), p) for p in exc.problems)
     if problems:
@@ -169,9 +172,13 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
         warnings.simplefilter("always", BriefgenWarning)
         document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
+    from briefgen.currency import brief_currency_warnings
+
+    found = brief_currency_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
                     templates=tset, context=context,
-                    warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning))))
+                    warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)))
+                    + [str(p) for p in found])
 
 
 def _template_set(config: Config, workspace: Path, override: Path | None):

@@ -53,7 +53,7 @@ def check(workspace: WorkspaceOpt = Path(".")) -> None:
     and that every brief renders through its templates and theme."""
     from briefgen.build import check_workspace
 
-    fb = check_workspace(workspace)
+    fb = check_workspace(workspace, warn=_warn)
     from briefgen.attribution import factbase_warnings
 
     for problem in factbase_warnings(fb):

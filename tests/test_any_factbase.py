@@ -197,3 +197,68 @@ def test_several_undated_trade_goals_leave_key_facts_silent_on_the_goal(tmp_path
     md = render(tmp_path, {"economy": {"goals": [goal("g1", 1, "One goal is US$1 billion."),
                                                   goal("g2", 2, "Another goal is US$2 billion.")]}}).markdown
     assert "Trade goal" not in md
+
+
+# --- currency warnings ----------------------------------------------------------------------
+
+CURRENT = {
+    "summary": [{"id": "s1", "text": "The Foreign Ministers met in Tashkent on 30 July 2022.",
+                 "sources": [{"source": "old", "quote": "The Foreign Ministers met in Tashkent on 30 July 2022."}]}],
+    "diplomacy": {"meetings": [
+        {**meeting("tashkent", "2022-07-30", "The Foreign Ministers met in Tashkent on 30 July 2022.", place="Tashkent"),
+         "sources": [{"source": "old", "quote": "The Foreign Ministers met in Tashkent on 30 July 2022."}]},
+        {**meeting("astana", "2026-02-03/2026-02-04", "The President visited Astana on 3–4 February 2026.", place="Astana"),
+         "sources": [{"source": "new", "quote": "The President visited Astana on 3–4 February 2026."}]}]},
+}
+TWO_SOURCES = [source("old", "2022-07-30"), source("new", "2026-02-04")]
+
+
+def warnings_of(run_cli, ws, *args):
+    code, out, err = run_cli("build", "-w", str(ws), "--format", "md", "--out", str(ws / "out"), *args)
+    assert code == 0, err
+    return [line for line in err.splitlines() if line.startswith("warning: ")]
+
+
+@pytest.mark.currency
+def test_an_as_of_date_before_the_newest_source_is_warned(tmp_path, run_cli):
+    ws = write_workspace(tmp_path / "ws", CURRENT, sources=TWO_SOURCES)
+    found = warnings_of(run_cli, ws, "--as-of", "2025-01-01")
+    assert any("as-of date 1 January 2025 is before the newest source the brief cites, 'new' (4 February 2026)" in w
+               for w in found), found
+
+
+@pytest.mark.currency
+def test_a_summary_that_misses_the_newest_source_and_meeting_is_warned(tmp_path, run_cli):
+    ws = write_workspace(tmp_path / "ws", CURRENT, sources=TWO_SOURCES)
+    found = warnings_of(run_cli, ws, "--as-of", "2026-03-01")
+    assert any("summary cites nothing from the newest source, 'new'" in w for w in found), found
+    assert any("newest meeting (3–4 February 2026, Astana, 'astana')" in w for w in found), found
+    assert all("data/briefs/pk-kz.yaml:" in w for w in found)
+    code, _, err = run_cli("check", "-w", str(ws))  # check reports them too
+    assert code == 0 and "summary cites nothing from the newest source" in err
+
+
+@pytest.mark.currency
+def test_a_summary_citing_the_newest_meeting_is_not_warned(tmp_path, run_cli):
+    brief = {**CURRENT, "summary": CURRENT["summary"] + [{"id": "s2", "text": "The President visited Astana.",
+                                                            "sources": [{"source": "new", "quote": "The President visited Astana"}]}]}
+    ws = write_workspace(tmp_path / "ws", brief, sources=TWO_SOURCES)
+    assert warnings_of(run_cli, ws, "--as-of", "2026-03-01") == []
+
+
+@pytest.mark.currency
+@pytest.mark.parametrize("setting, as_of, warned", [
+    ("", "2027-02-04", False), ("", "2027-02-05", True), ("stale_after_months = 6\n", "2026-08-05", True),
+    ("stale_after_months = 6\n", "2026-08-04", False)])
+def test_an_old_newest_source_is_warned_after_stale_after_months(tmp_path, run_cli, setting, as_of, warned):
+    brief = {**CURRENT, "summary": CURRENT["summary"] + [{"id": "s2", "text": "The President visited Astana.",
+                                                            "sources": [{"source": "new", "quote": "The President visited Astana"}]}]}
+    ws = write_workspace(tmp_path / "ws", brief, sources=TWO_SOURCES, settings=setting)
+    found = warnings_of(run_cli, ws, "--as-of", as_of)
+    assert any("more than" in w and "months older than the as-of date" in w for w in found) == warned, found
+
+
+def test_stale_after_months_must_be_a_positive_whole_number(tmp_path, run_cli):
+    ws = write_workspace(tmp_path / "ws", CURRENT, sources=TWO_SOURCES, settings="stale_after_months = 0\n")
+    code, _, err = run_cli("check", "-w", str(ws))
+    assert code == 1 and "briefgen.toml:1: stale_after_months" in err, err

@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BASE_CASE, CASES, REPO_ROOT
+from conftest import BASE_CASE, CASES, REPO_ROOT, without_stale_warning
 from docx import Document as read_docx
 from pypdf import PdfReader
 
@@ -54,7 +54,9 @@ def build_cmd(ws: Path, out: Path, *extra: str) -> list[str]:
 
 
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=TIMEOUT, check=False, **kw)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=TIMEOUT, check=False, **kw)
+    done.stderr = without_stale_warning(done.stderr)
+    return done
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -140,7 +142,7 @@ def _together(cmds: list[list[str]]) -> list[subprocess.CompletedProcess]:
     done = []
     for proc, cmd in zip(procs, cmds):
         out, err = proc.communicate(timeout=TIMEOUT)
-        done.append(subprocess.CompletedProcess(cmd, proc.returncode, out, err))
+        done.append(subprocess.CompletedProcess(cmd, proc.returncode, out, without_stale_warning(err)))
     return done
 
 
@@ -290,6 +292,7 @@ def _judge_interrupted(sig: str, proc: subprocess.Popen, stdout: str, stderr: st
                        reference: References) -> None:
     """Exit 130 (or 0 when it had finished), no temp file, each file the earlier one or the complete
     new one, every printed path written."""
+    stderr = without_stale_warning(stderr)
     assert "internal error" not in stderr, stderr
     assert proc.returncode in (130, 0), f"exit {proc.returncode}: {stderr}"
     assert_no_temp_files(out)
