@@ -114,14 +114,22 @@ def build(
     elif watch:
         from briefgen.watch import watch as watch_and_build
 
-        watch_and_build(request, typer.echo, lambda line: typer.echo(line, err=True))
+        watch_and_build(request, lambda line: typer.echo(_safe(line)), lambda line: typer.echo(_safe(line), err=True))
     else:
         for path in run_build(request, warn=_warn):
-            typer.echo(str(path))
+            typer.echo(_safe(path))
+
+
+def _safe(text: object) -> str:
+    """One line of output: control characters (a newline in a file name or a fact) escaped, so
+    that nothing can forge an `error:` line or move the terminal's cursor."""
+    from briefgen.files import printable
+
+    return printable(text)
 
 
 def _warn(message: str) -> None:
-    typer.echo(f"warning: {message}", err=True)
+    typer.echo(f"warning: {_safe(message)}", err=True)
 
 
 def _build_all(request, jobs: int | None) -> None:
@@ -131,12 +139,12 @@ def _build_all(request, jobs: int | None) -> None:
     failed = [o for o in outcomes if not o.ok]
     for outcome in sorted(outcomes, key=lambda o: o.brief_file):
         for path in outcome.paths:
-            typer.echo(path)
+            typer.echo(_safe(path))
         for message in outcome.warnings:
             _warn(f"{outcome.brief_file}: {message}")
     for outcome in sorted(failed, key=lambda o: o.brief_file):
         for error in outcome.errors:
-            typer.echo(f"error: {error}", err=True)
+            typer.echo(f"error: {_safe(error)}", err=True)
     typer.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} briefs built"
                + (f"; failed: {', '.join(o.brief_file for o in failed)}" if failed else ""), err=True)
     if failed:
@@ -194,9 +202,9 @@ def email_brief(
         max_size=int(max_size * MB))
     composed = compose(request)
     for warning in composed.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"warning: {_safe(warning)}", err=True)
     if composed.smtp is None:
-        typer.echo(str(save_draft(composed.message, composed.outbox, composed.name)))
+        typer.echo(_safe(save_draft(composed.message, composed.outbox, composed.name)))
     else:
         deliver(composed.message, composed.smtp, composed.outbox, composed.name)
         typer.echo(f"sent to {', '.join(composed.recipients)} via {composed.smtp.where}")
@@ -360,14 +368,14 @@ def main(argv: list[str] | None = None) -> None:
         if _state["debug"]:
             raise
         for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
+            typer.echo(f"error: {_safe(problem)}", err=True)
         if len(exc.problems) > 1:
             typer.echo(f"{len(exc.problems)} problems found", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if _state["debug"]:
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", err=True)
+        typer.echo(f"internal error: {type(exc).__name__}: {_safe(exc)} (run with --debug for a traceback)", err=True)
         sys.exit(70)
     finally:
         if argv is not None:  # called as a library (tests): give the caller its handlers back

@@ -233,9 +233,15 @@ class Agreement(Record):
     status: Literal["signed", "in force", "proposed", "under negotiation"]
 
 
+AMOUNT = dict(ge=0, le=1e9, allow_inf_nan=False)
+"""An amount in its unit (thousand, million, billion): not negative, finite, and at most a billion of
+them; beyond that it is a typing mistake (and 1e308 breaks number formatting)."""
+COUNT = dict(ge=0, le=10_000_000_000)  # people, trainees: more than the world's population is a mistake
+
+
 class TradeGoal(Record):
-    low: float | None = None
-    high: float
+    low: float | None = Field(None, **AMOUNT)
+    high: float = Field(**AMOUNT)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     unit: Literal["thousand", "million", "billion"]
 
@@ -257,7 +263,7 @@ class Exhibition(Record):
 
 
 class Training(Record):
-    count: int = Field(ge=0)
+    count: int = Field(**COUNT)
     count_qualifier: Literal["exactly", "more than", "at least", "about"] = "exactly"
     trainees: Text
     institution: Text
@@ -270,11 +276,11 @@ class Exercise(Record):
     kind: Text
     date: DateOrRange
     place: Text | None = None
-    sequence: int | None = Field(None, ge=1, description="1 for the first of a series")
+    sequence: int | None = Field(None, ge=1, le=10_000, description="1 for the first of a series")
 
 
 class Diaspora(Record):
-    count: int = Field(ge=0)
+    count: int = Field(**COUNT)
     count_qualifier: Literal["exactly", "more than", "at least", "about"] = "exactly"
     group: Text | None = Field(None, description="Who they are, in the source's words, e.g. 'Pakistani citizens', "
                                "'Pakistani students'; without it key facts quote the record's label or text")

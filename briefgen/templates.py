@@ -345,7 +345,7 @@ def render(env: SandboxedEnvironment, name: str, context: Mapping[str, object], 
     except RecursionError as exc:
         if _while_compiling(exc):
             raise TemplateError("an expression is nested too deeply to read (brackets or lists inside each "
-                                "other hundreds of levels deep)", _template_frame(exc, name, shown)) from None
+                                "other hundreds of levels deep)", _compiling(exc, shown) or _template_frame(exc, name, shown)) from None
         raise TemplateError("template includes or extends itself (endless recursion)", _template_frame(exc, name, shown)) from None
     except FileRefused as exc:  # an include the door refused: at the include line, saying why
         where = _template_frame(exc, name, shown)
@@ -372,6 +372,19 @@ def syntax_problems(env: SandboxedEnvironment, templates: TemplateSet) -> list[P
                 problems.append(Problem(Location(templates.shown(name)), "an expression is nested too deeply to "
                                         "read (brackets or lists inside each other hundreds of levels deep)"))
     return problems
+
+
+def _compiling(exc: BaseException, shown: Callable[[str], str]) -> Location | None:
+    """The template Jinja was compiling when `exc` was raised (its file, no line)."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.replace("\\", "/").endswith("/jinja2/environment.py"):
+            filename = frame.f_locals.get("filename")
+            if isinstance(filename, str) and filename:
+                found = Location(shown(filename))
+        tb = tb.tb_next
+    return found
 
 
 def _while_compiling(exc: BaseException) -> bool:

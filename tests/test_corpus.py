@@ -245,6 +245,40 @@ def several_pages(files: dict[str, Path]) -> None:
     assert len(reader.pages) >= 3 and "item 79 of the agenda" in text
 
 
+_CITE = """      sources:
+        - source: note
+          quote: The two countries have friendly ties.
+"""
+NUMBERS = f"""
+economy:
+  goals:
+    - id: goal-negative
+      low: -5
+      high: 1e400
+      currency: USD
+      unit: million
+      text: A goal.
+{_CITE}    - id: goal-huge
+      high: 1.0e+308
+      currency: USD
+      unit: million
+      text: A goal.
+{_CITE}
+people:
+  diaspora:
+    - id: dia-huge
+      count: 100000000000000000000000000
+      origin: PK
+      host: KZ
+      text: Many people.
+{_CITE}"""
+
+
+def append_numbers(ws: Path) -> None:
+    with (ws / BRIEF).open("a", encoding="utf-8") as fh:
+        fh.write(NUMBERS)
+
+
 def heading_kept(files: dict[str, Path]) -> None:
     md = files[".md"].read_text(encoding="utf-8")
     assert "\ufeff" not in md, "the template's byte order mark ended up in the brief"
@@ -294,6 +328,11 @@ TABLE: dict[str, Case] = {
     "yaml-deep-nesting": both(bad(p(BRIEF, ANY_LINE, "nest"))),
     "enormous-fact-base": both(Run(0, seconds=60), setup=make_enormous),
     "oversized-file": both(bad(p(SOURCES, None, f"at most {LIMIT_MB} MB"), seconds=15), setup=make_oversized),
+    "numbers-out-of-range": both(bad(
+        p(BRIEF, 36, "economy.goals[0].low", "greater than or equal to 0"),
+        p(BRIEF, 37, "economy.goals[0].high", "finite"),
+        p(BRIEF, 45, "economy.goals[1].high", "less than or equal to 1000000000"),
+        p(BRIEF, 56, "people.diaspora[0].count", "less than or equal to 10000000000")), setup=append_numbers),
     "long-title": both(OK, setup=make_long_title, built=docx_properties_shortened),
     "record-taller-than-a-page": both(OK, setup=make_tall_records, built=several_pages),
     "right-to-left-text": build_only(bad(p(BRIEF, 14, "right-to-left text (Arabic script or Hebrew", "'پ' (U+067E)",

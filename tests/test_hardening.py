@@ -384,3 +384,27 @@ def test_an_override_added_to_the_template_folder_is_used_by_the_next_build(case
     code, out, err = run_cli(*args)
     assert code == 0, err
     assert "# Summary from the override" in Path(out.strip()).read_text(encoding="utf-8")
+
+
+# --- item 18: what is printed ----------------------------------------------------------------
+
+
+def test_no_printed_line_can_be_forged_by_a_file_name(case_workspace, run_cli, tmp_path):
+    """A brief file named with a newline (and an escape sequence) is printed escaped, on one line."""
+    ws = case_workspace("valid-minimal")
+    (ws / "data/briefs/x\nerror: all is well\x1b[2J.yaml").write_text("id: [\n", encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 1
+    assert err.splitlines()[0].startswith("error: data/briefs/x\\nerror: all is well\\x1b[2J.yaml:")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_deeply_nested_template_expression_is_not_called_self_inclusion(case_workspace, run_cli, tmp_path):
+    ws = case_workspace("valid-minimal")
+    summary = ws / "templates/sections/summary.md.j2"
+    summary.parent.mkdir(parents=True)
+    summary.write_text("# Summary\n\n{{ " + "[" * 5000 + "]" * 5000 + " }}\n", encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 1
+    assert "nested too deeply" in err and "includes or extends itself" not in err, err
+    assert err.startswith("error: templates/sections/summary.md.j2")
