@@ -408,3 +408,20 @@ def test_a_deeply_nested_template_expression_is_not_called_self_inclusion(case_w
     assert code == 1
     assert "nested too deeply" in err and "includes or extends itself" not in err, err
     assert err.startswith("error: templates/sections/summary.md.j2")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "garbage"])
+def test_a_font_file_that_is_a_fifo_or_not_a_font_is_named_clearly(case_workspace, run_cli, tmp_path, kind):
+    ws = case_workspace("valid-minimal")
+    (ws / "templates").mkdir()
+    (ws / "templates/theme.toml").write_text('[body_font]\nregular = "f.ttf"\n', encoding="utf-8")
+    if kind == "fifo":
+        os.mkfifo(ws / "templates/f.ttf")
+    else:
+        (ws / "templates/f.ttf").write_bytes(b"\x7fELF" + b"\0" * 5000)
+    code, out, err = run_cli("build", "--workspace", str(ws), "--out", str(tmp_path / "out"))
+    assert code == 1, err
+    if kind == "fifo":
+        assert "font file 'f.ttf' (regular) is not an ordinary file" in err
+    else:
+        assert "it is not a TrueType font" in err and "ELF" not in err and "0x7f" not in err.lower()
