@@ -121,14 +121,44 @@ _MIN_WORDS = 10  # fewer words than a sentence or two is a menu, not an article
 # --- HTML -----------------------------------------------------------------------------------
 
 
+# "Also read: <a>Another story</a>" inside the article body: the extractor keeps such a paragraph
+# as text, but it is the site's navigation, not the article's.
+_READ_MORE = re.compile(r"^(?:also read|read also|read more|see also|related(?: articles?| stories| news| posts)?"
+                        r"|more on this(?: story)?|you may also like|recommended(?: for you)?|don'?t miss)"
+                        r"\s*(?:[:\-–—»>|]|$)", re.I)
+
+
+def _drop_read_more(tree) -> None:
+    """Remove blocks that are a "read more" cue followed by (mostly) a link."""
+    doomed = []
+    for el in tree.iter("p", "div", "li", "section", "h2", "h3", "h4", "h5", "h6"):
+        text = " ".join(el.text_content().split())
+        cue = _READ_MORE.match(text)
+        if cue is None or el.find(".//a") is None:
+            continue
+        linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+        if linked >= 0.6 * len(text[cue.end():].strip()):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
 def _html(data: bytes, url: str | None, charset: str | None) -> Extracted:
     import trafilatura  # about 0.5 s to import: only when a page is added
+    from trafilatura.utils import load_html
 
     try:
+        tree = load_html(data)
+        if tree is None:
+            raise ExtractError(_EMPTY[HTML])
+        _drop_read_more(tree)
         doc = trafilatura.bare_extraction(
-            data, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
             include_links=False, deduplicate=False,
         )
+    except ExtractError:
+        raise
     except Exception as exc:  # a parser failure deep in lxml: say it about this page, not as a crash
         raise ExtractError(f"cannot read this page as HTML: {exc}") from None
     if doc is None or len((doc.text or "").split()) < _MIN_WORDS:
