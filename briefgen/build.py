@@ -33,6 +33,7 @@ class BuildRequest:
     template: Path | None = None
     locale: str | None = None
     brief_file: str | None = None  # load only this data/briefs file (batch builds)
+    pdf_standard: str | None = None  # ua-1, a-2b, a-2u; None: briefgen.toml's pdf_standard
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Prepared:
     templates: object  # the TemplateSet the brief was rendered from
     context: dict  # what the templates saw (the cover note reuses it)
     warnings: list[str] = field(default_factory=list)
+    pdf_standard: str = "ua-1"
 
 
 def build_time() -> tuple[datetime, bool]:
@@ -176,7 +178,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
 
     found = brief_currency_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
-                    templates=tset, context=context,
+                    templates=tset, context=context, pdf_standard=req.pdf_standard or config.pdf_standard,
                     warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)))
                     + [str(p) for p in found])
 
@@ -287,6 +289,8 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
                 with time_limit(WRITE_SECONDS):
                     if fmt == "docx":
                         out[fmt] = write(prepared.document, theme, reference=prepared.reference_docx)
+                    elif fmt == "pdf":
+                        out[fmt] = write(prepared.document, theme, standard=prepared.pdf_standard)
                     else:
                         out[fmt] = write(prepared.document, theme)
             except FontError as exc:

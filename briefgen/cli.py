@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import signal
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from briefgen import __version__
+
+class PdfStandard(str, Enum):
+    """`--pdf-standard`: every PDF is tagged (PDF/UA-1); a-2b and a-2u also make it PDF/A-2."""
+
+    ua_1 = "ua-1"
+    a_2b = "a-2b"
+    a_2u = "a-2u"
+
 
 app = typer.Typer(
     name="briefgen",
@@ -96,6 +105,9 @@ def build(
     template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
                                                      file_okay=False)] = None,
     locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
+    pdf_standard: Annotated[Optional[PdfStandard], typer.Option(
+        "--pdf-standard", help="Tagged PDF/UA-1 (ua-1), or also PDF/A-2 for archiving (a-2b, a-2u).",
+        show_default="from briefgen.toml, else ua-1")] = None,
     all_briefs: Annotated[bool, typer.Option("--all", help="Build every brief of the workspace.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes for --all.",
                                                 show_default="number of cores")] = None,
@@ -108,7 +120,8 @@ def build(
     if all_briefs and (brief or watch):
         raise typer.BadParameter("--all builds every brief: give no BRIEF and no --watch", param_hint="--all")
     request = BuildRequest(workspace=workspace, brief=brief, formats=_formats(format), out=out, marking=marking,
-                           as_of=_parse_date(as_of), template=template, locale=locale)
+                           as_of=_parse_date(as_of), template=template, locale=locale,
+                           pdf_standard=pdf_standard.value if pdf_standard else None)
     if all_briefs:
         _build_all(request, jobs)
     elif watch:

@@ -6,6 +6,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -25,6 +26,8 @@ class Config(BaseModel):
     out: str = Field("out", description="Output folder, relative to the workspace")
     template: str | None = Field(None, description="Template folder searched before the workspace's templates/")
     locale: str = Field("en_GB", description="Locale for dates")
+    pdf_standard: Literal["ua-1", "a-2b", "a-2u"] = Field(
+        "ua-1", description="PDF flavour: tagged PDF/UA-1, or also PDF/A-2b / PDF/A-2u for archiving")
     sections: list[str] | None = Field(None, description="Which sections appear, in order (names of sections/*.md.j2)")
     from_address: str = Field("", description="Sender of `briefgen email`, e.g. 'Central Asia Desk <cad@example.org>'")
     outbox: str = Field("outbox", description="Folder for email drafts (and messages that could not be sent)")

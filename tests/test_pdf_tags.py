@@ -327,3 +327,99 @@ def test_reproducible_with_a_fixed_date():
     fixed = m.Meta(title="Same", created=datetime(2025, 1, 2, tzinfo=timezone.utc), reproducible=True)
     document = m.Document(fixed, (m.Heading(1, t("A")), long_table(40)))
     assert pdf_writer.write(document, Theme()) == pdf_writer.write(document, Theme())
+
+
+# --- pages look as before ---------------------------------------------------------------
+
+
+def _pages_as_pixels(data: bytes, tmp_path, name: str) -> list[bytes]:
+    import subprocess
+
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "60", "-gray", str(pdf), str(tmp_path / name)], check=True)
+    return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+def test_tagged_pages_look_exactly_like_untagged_pages(shipped, tmp_path):
+    """Tags, links, artifacts and the spaces kept at line ends change nothing a reader sees."""
+    document, tagged_pdf, _ = shipped
+    prepared_theme = prepare(BuildRequest(workspace=REPO_ROOT, as_of=AS_OF)).theme
+    untagged_pdf = pdf_writer.write(document, prepared_theme, tagged=False)
+    assert "/StructTreeRoot" not in untagged_pdf.decode("latin-1")
+    before = _pages_as_pixels(untagged_pdf, tmp_path, "before")
+    after = _pages_as_pixels(tagged_pdf, tmp_path, "after")
+    assert len(before) == len(after) >= 2
+    for n, (a, b) in enumerate(zip(before, after), 1):
+        assert a == b, f"page {n} differs"
+
+
+def test_untagged_pages_differ_when_the_layout_does(tmp_path):
+    """The comparison above can fail: a one-word change shows in the pixels."""
+    if __import__("shutil").which("pdftoppm") is None:
+        pytest.skip("poppler's pdftoppm is not installed")
+    one = write([m.Paragraph(t("The same words."))], tagged=False)
+    two = write([m.Paragraph(t("The same word."))], tagged=False)
+    assert _pages_as_pixels(one, tmp_path, "one") != _pages_as_pixels(two, tmp_path, "two")
+
+
+# --- PDF/A -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("standard", ["a-2b", "a-2u"])
+def test_pdf_a_adds_an_srgb_output_intent_and_its_identification(standard):
+    document = m.Document(meta(), (m.Heading(1, t("A")), m.Paragraph(t("Text.") + (m.NoteRef(1),)),
+                                   m.Notes((m.Note(1, (m.Paragraph(t("A source.")),)),))))
+    tagged = TaggedPdf(pdf_writer.write(document, Theme(), standard=standard))
+    assert_well_tagged(document, tagged)
+    (intent,) = tagged.pdf.Root.OutputIntents
+    assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3
+    profile = intent.DestOutputProfile.read_bytes()
+    assert profile[36:40] == b"acsp" and profile[16:20] == b"RGB "
+    with tagged.pdf.open_metadata() as xmp:
+        assert xmp["pdfaid:part"] == "2"
+        assert xmp["pdfaid:conformance"] == standard[-1].upper()
+        assert xmp["pdfuaid:part"] == "1"
+        assert xmp["xmp:CreateDate"][:4] == str(tagged.pdf.docinfo.CreationDate)[2:6]
+    for page in tagged.pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            assert int(annot.F) & 4  # printed, as PDF/A wants
+
+
+def test_pdf_ua_alone_claims_no_pdf_a():
+    tagged = TaggedPdf(write([m.Paragraph(t("Text."))]))
+    assert "/OutputIntents" not in tagged.pdf.Root
+    with tagged.pdf.open_metadata() as xmp:
+        assert "pdfaid:part" not in xmp
+
+
+def _built_pdf(run_cli, workspace, tmp_path, *args) -> pikepdf.Pdf:
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", "-w", str(workspace), "--format", "pdf", "--out", str(out), *args)
+    assert code == 0, stderr
+    return pikepdf.open(stdout.strip().splitlines()[-1])
+
+
+def test_pdf_standard_from_the_command_line_or_the_settings(run_cli, repo_workspace, tmp_path):
+    settings = repo_workspace / "briefgen.toml"
+    pdf = _built_pdf(run_cli, repo_workspace, tmp_path / "1", "--pdf-standard", "a-2b")
+    assert "/OutputIntents" in pdf.Root
+    with pdf.open_metadata() as xmp:
+        assert xmp["pdfaid:conformance"] == "B"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'pdf_standard = "a-2u"\n', encoding="utf-8")
+    with _built_pdf(run_cli, repo_workspace, tmp_path / "2").open_metadata() as xmp:
+        assert xmp["pdfaid:conformance"] == "U"
+    pdf = _built_pdf(run_cli, repo_workspace, tmp_path / "3", "--pdf-standard", "ua-1")  # the option wins
+    assert "/OutputIntents" not in pdf.Root and pdf.Root.MarkInfo.Marked
+
+
+def test_an_unknown_pdf_standard_in_the_settings_is_located(run_cli, repo_workspace, tmp_path):
+    settings = repo_workspace / "briefgen.toml"
+    text = settings.read_text(encoding="utf-8") + 'pdf_standard = "pdf/a"\n'
+    settings.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("build", "-w", str(repo_workspace), "--format", "pdf", "--out", str(tmp_path / "o"))
+    assert code == 1
+    line = len(text.splitlines())
+    assert f"briefgen.toml:{line}" in err and "pdf_standard" in err and "ua-1" in err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()

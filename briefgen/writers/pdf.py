@@ -37,7 +37,9 @@ from briefgen.writers import pdf_tags
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 
 
-def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
+def write(document: m.Document, theme: Theme, standard: str = "ua-1", tagged: bool = True, **_ignored) -> bytes:
+    """The PDF: tagged PDF/UA-1, also PDF/A-2b or -2u with `standard` "a-2b"/"a-2u". `tagged=False`
+    draws the same pages without tags, links or metadata (the page-image test compares the two)."""
     theme = settle(theme)  # a font that is not found is reported once, not per family
     body_family = _register(resolve(theme.body_font, theme.base_dir, theme.root))
     head_family = _register(resolve(theme.heading_font, theme.base_dir, theme.root))
@@ -46,7 +48,7 @@ def write(document: m.Document, theme: Theme, **_ignored) -> bytes:
     styles = _styles(theme, body_family.name, head_family.name)
     buf = io.BytesIO()
     meta = document.meta
-    tags = pdf_tags.Tagger(meta.language)
+    tags = pdf_tags.Tagger(meta.language, standard, enabled=tagged)
     doc = _BriefDoc(
         buf, theme=theme, meta=meta, body_font=body_family.name,
         pagesize=PAGE_SIZES[theme.page_size],
@@ -244,7 +246,7 @@ def _esc(text: str) -> str:
 
 
 def _inline(nodes: tuple[m.Inline, ...], notes: pdf_tags.NoteLinks | None = None) -> str:
-    """Paragraph markup; with `notes`, note markers link to their notes (and are tagged)."""
+    """Paragraph markup; with `notes`, links and note markers are tagged and markers link to their notes."""
     out: list[str] = []
     prev_note = False
     for node in nodes:
@@ -257,9 +259,12 @@ def _inline(nodes: tuple[m.Inline, ...], notes: pdf_tags.NoteLinks | None = None
                 out.append(f"<i>{_inline(c, notes)}</i>")
             case m.Link(href=href, children=c):
                 link = f'<link href="{escape(href)}" color="#2E5C8A">{_inline(c, notes)}</link>'
-                out.append(pdf_tags.link_markup(href, link))
+                out.append(notes.link(href, link) if notes else link)
             case m.NoteRef(number=n):
-                out.append(pdf_tags.note_ref(n, notes, "<super>,</super>" if prev_note else ""))
+                if notes:
+                    out.append(notes.ref(n, "<super>,</super>" if prev_note else ""))
+                else:
+                    out.append(f"<super>{',' if prev_note else ''}{n}</super>")
             case m.LineBreak():
                 out.append("<br/>")
         prev_note = isinstance(node, m.NoteRef)
@@ -290,7 +295,7 @@ class _Story:
         self.height = height
         self.headings = 0
         self.tags = tags  # the structure tree, built alongside the flowables
-        self.notes = pdf_tags.NoteLinks(document)
+        self.notes = pdf_tags.NoteLinks(document) if tags.enabled else None
 
     def inline(self, nodes) -> str:
         return _inline(nodes, self.notes)
@@ -474,7 +479,7 @@ class _Story:
     def note(self, note: m.Note) -> Flowable:
         parts = [self.inline(p.children) for p in note.blocks if isinstance(p, m.Paragraph)]
         with self.tags.group("Note", ID=f"note-{note.number}"):
-            label = self.notes.label(note.number)
+            label = self.notes.label(note.number) if self.notes else f"{note.number}."
             return self.tags.tag(Paragraph(f"{label}&nbsp;&nbsp;" + " ".join(parts), self.s["note"]), "P")
 
 

@@ -29,6 +29,7 @@ import re
 from contextlib import contextmanager
 from html import escape  # not xml.sax.saxutils, which pulls in urllib, http and ssl
 
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfbase.pdfdoc import (
     XMP, PDFArray, PDFDate, PDFDictionary, PDFName, PDFObject, PDFPage, PDFStream, PDFString,
 )
@@ -80,27 +81,10 @@ def _begin(role: str, href: str = "") -> str:
 _END = f'<onDraw name="{_CB_NAME}" label="end"/>'
 
 
-def link_markup(href: str, inner: str) -> str:
-    """Paragraph markup for a link whose text is tagged `Link`. The callbacks are zero-width and
-    leave the layout as it was."""
-    return _begin("Link", href) + inner + _END
-
-
-def note_ref(number: int, notes: NoteLinks | None, separator: str = "") -> str:
-    """A note marker, tagged `Reference` (with the comma that separates it from the one before): a
-    superscript number that links to its note when the document has it. The first marker of
-    each note is also the target of the note's link back."""
-    mark = f"<super>{number}</super>"
-    if notes is None or number not in notes.defined:
-        return _begin("Reference") + separator + mark + _END
-    anchor = "" if number in notes.anchored else f'<a name="noteref-{number}"/>'
-    notes.anchored.add(number)
-    href = f"#note-{number}"
-    return anchor + _begin("Reference") + separator + link_markup(href, f'<link href="{href}">{mark}</link>')
-
-
 class NoteLinks:
-    """Which notes a document defines and which it refers to, so that every link has a target."""
+    """Paragraph markup for tagged links and note markers. Knows which notes a document defines
+    and which it refers to, so that every link has a target. The `<onDraw>` callbacks it adds are
+    zero-width and leave the layout as it was."""
 
     def __init__(self, document):
         from briefgen import model as m
@@ -123,13 +107,29 @@ class NoteLinks:
 
         walk(document.blocks)
 
+    @staticmethod
+    def link(href: str, inner: str) -> str:
+        """A link whose text is tagged `Link`."""
+        return _begin("Link", href) + inner + _END
+
+    def ref(self, number: int, separator: str = "") -> str:
+        """A note marker, tagged `Reference` (with the comma that separates it from the one before):
+        a superscript number that links to its note when the document has it. The first marker of
+        each note is also the target of the note's link back."""
+        mark = f"<super>{number}</super>"
+        if number not in self.defined:
+            return _begin("Reference") + separator + mark + _END
+        anchor = "" if number in self.anchored else f'<a name="noteref-{number}"/>'
+        self.anchored.add(number)
+        href = f"#note-{number}"
+        return anchor + _begin("Reference") + separator + self.link(href, f'<link href="{href}">{mark}</link>')
+
     def label(self, number: int) -> str:
         """A note's number, the target of its markers' links, and a link back to its first marker."""
-        text = f'<a name="note-{number}"/>{number}.'
-        if number in self.referenced:
-            href = f"#noteref-{number}"
-            text = f'<a name="note-{number}"/>' + link_markup(href, f'<link href="{href}">{number}.</link>')
-        return text
+        if number not in self.referenced:
+            return f'<a name="note-{number}"/>{number}.'
+        href = f"#noteref-{number}"
+        return f'<a name="note-{number}"/>' + self.link(href, f'<link href="{href}">{number}.</link>')
 
 
 # --- the tagger ------------------------------------------------------------------------
@@ -138,11 +138,12 @@ class NoteLinks:
 class Tagger:
     """The structure tree of one PDF and the bookkeeping that ties it to marked content."""
 
-    def __init__(self, language: str, standard: str = "ua-1"):
+    def __init__(self, language: str, standard: str = "ua-1", enabled: bool = True):
         if standard not in STANDARDS:
             raise ValueError(f"unknown PDF standard {standard!r}")
         self.language = language
         self.standard = standard
+        self.enabled = enabled
         self.root = Node("Document")
         self._containers: list[Node] = [self.root]
         self._drawing: list = []  # the element (or _ARTIFACT) whose flowable is being drawn
@@ -199,11 +200,15 @@ class Tagger:
         draws its text; returns the flowable."""
         node = what if isinstance(what, Node) else self.add(what)
         flowable._struct = node
+        if not self.enabled:
+            return flowable
         flowable.__class__ = _tagged_class(type(flowable))
         return flowable
 
     def label_bullets(self, list_flowable, labels: list[Node]):
         """Tag the bullets or numbers a ListFlowable draws, one `Lbl` element per item in order."""
+        if not self.enabled:
+            return list_flowable
         bullets = [ind._bullet for ind in list_flowable._content if getattr(ind, "_bullet", None)]
         for bullet, label in zip(bullets, labels):
             bullet._struct = label
@@ -311,39 +316,33 @@ class Tagger:
         _prune(self.root)
         refs: dict[int, object] = {}
         nodes = list(_walk(self.root))
-        dicts = {}
+        elems = {}
         for node in nodes:
-            d = PDFDictionary({"S": PDFName(node.role)})  # /Type /StructElem is optional: left out
-            dicts[id(node)] = d
-            refs[id(node)] = doc.Reference(d)
+            elems[id(node)] = elem = _StructElem(node.role)
+            refs[id(node)] = doc.Reference(elem)
         tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
         root_ref = doc.Reference(tree_root)
         ids = []
         for node in nodes:
-            d = dicts[id(node)]
-            d["P"] = refs[id(node.parent)] if node.parent is not None else root_ref
-            pages = [k[0] for k in node.kids if isinstance(k, tuple) and k[0] != "annot"]
-            pages += [k[2] for k in node.kids if isinstance(k, tuple) and k[0] == "annot"]
+            elem = elems[id(node)]
+            elem.parent = refs[id(node.parent)] if node.parent is not None else root_ref
+            pages = [k[0] if k[0] != "annot" else k[2] for k in node.kids if isinstance(k, tuple)]
             page = min(pages) if pages else None
             if page is not None:
-                d["Pg"] = page_refs[page]
-            kids = []
+                elem.page = page_refs[page]
             for k in node.kids:
                 if isinstance(k, Node):
-                    kids.append(refs[id(k)])
+                    elem.kids.append(refs[id(k)])
                 elif k[0] == "annot":
-                    kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": self.annots[k[1]][1],
-                                               "Pg": page_refs[k[2]]}))
+                    elem.kids.append(("OBJR", self.annots[k[1]][1], page_refs[k[2]]))
                 elif k[0] == page:
-                    kids.append(k[1])
+                    elem.kids.append(k[1])
                 else:
-                    kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[k[0]], "MCID": k[1]}))
-            if kids:
-                d["K"] = PDFArray(kids) if len(kids) > 1 else kids[0]
+                    elem.kids.append(("MCR", page_refs[k[0]], k[1]))
             for key, value in node.attrs.items():
                 if key == "ID":
                     ids.append((value, refs[id(node)]))
-                d[key] = _pdf_value(value)
+                elem.attrs[key] = _pdf_value(value)
         nums = []
         npages = len(page_refs)
         for key, (node, _) in enumerate(self.annots):
@@ -372,6 +371,40 @@ class Tagger:
             catalog.OutputIntents = PDFArray([_output_intent(doc)])
             if "OutputIntents" not in catalog.__NoDefault__:
                 catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+
+
+class _StructElem(PDFObject):
+    """A structure element, formatted directly: a brief has hundreds, and reportlab's general
+    dictionary formatting of them was most of the cost of tagging."""
+
+    def __init__(self, role: str):
+        self.role = role
+        self.parent = self.page = None
+        self.kids: list = []
+        self.attrs: dict = {}
+
+    def format(self, doc):
+        out = [b"<< /S /", self.role.encode("ascii"), b" /P ", self.parent.format(doc)]
+        if self.page is not None:
+            out += [b" /Pg ", self.page.format(doc)]
+        kids = []
+        for k in self.kids:
+            if isinstance(k, int):
+                kids.append(b"%d" % k)
+            elif isinstance(k, tuple) and k[0] == "MCR":
+                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (k[1].format(doc), k[2]))
+            elif isinstance(k, tuple):
+                kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>" % (k[1].format(doc), k[2].format(doc)))
+            else:
+                kids.append(k.format(doc))
+        if len(kids) == 1:
+            out += [b" /K ", kids[0]]
+        elif kids:
+            out += [b" /K [ ", b" ".join(kids), b" ]"]
+        for key, value in self.attrs.items():
+            out += [b" /", key.encode("ascii"), b" ", pdf_format(value, doc)]
+        out.append(b" >>")
+        return b"".join(out)
 
 
 def _walk(node: Node):
@@ -474,6 +507,8 @@ class TaggingCanvas(rl_canvas.Canvas):
         setattr(self, _CB_NAME, cb)  # older reportlab looks callbacks up as canvas attributes
 
     def beginText(self, x=0, y=0, direction=None):
+        if not self._tagger.enabled:
+            return super().beginText(x, y, direction)
         tx = _TextObject(self, x, y, direction=direction)
         self._tagger.begin_text(tx, self._pageNumber)
         return tx
@@ -489,6 +524,9 @@ class TaggingCanvas(rl_canvas.Canvas):
     @contextmanager
     def artifact(self, kind: str, subtype: str | None = None):
         """Mark page furniture with its artifact type (Pagination: header, footer, page numbers)."""
+        if not self._tagger.enabled:
+            yield
+            return
         extra = f" /Subtype /{subtype}" if subtype else ""
         self._code.append(f"EMC /Artifact <</Type /{kind}{extra}>> BDC")
         try:
@@ -515,6 +553,8 @@ class TaggingCanvas(rl_canvas.Canvas):
             node.kids.append(("annot", key, self._pageNumber))
 
     def showPage(self):
+        if not self._tagger.enabled:
+            return super().showPage()
         # the page's content is an artifact wherever tagged content does not interrupt it
         self._code.insert(0, "/Artifact BMC")
         self._code.append("EMC")
@@ -523,12 +563,15 @@ class TaggingCanvas(rl_canvas.Canvas):
 
     def _setAnnotations(self, page):
         super()._setAnnotations(page)
+        if not self._tagger.enabled:
+            return
         page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
         page.StructParents = _PageKey(self._tagger, self._pageNumber)
         page.Tabs = PDFName("S")  # annotations in structure order
 
     def save(self):
-        self._tagger.write(self, self._page_refs)
+        if self._tagger.enabled:
+            self._tagger.write(self, self._page_refs)
         super().save()
 
 
@@ -619,6 +662,7 @@ def _xmp(doc, language: str, standard: str) -> bytes:
   <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
    <pdf:Producer>{_x(info.producer)}</pdf:Producer>
    <pdf:Keywords>{_x(info.keywords)}</pdf:Keywords>
+   <pdf:Trapped>{_x(info.trapped)}</pdf:Trapped>
   </rdf:Description>
   <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
    <xmp:CreatorTool>{_x(info.creator)}</xmp:CreatorTool>
