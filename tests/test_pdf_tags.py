@@ -423,3 +423,50 @@ def test_an_unknown_pdf_standard_in_the_settings_is_located(run_cli, repo_worksp
     line = len(text.splitlines())
     assert f"briefgen.toml:{line}" in err and "pdf_standard" in err and "ua-1" in err
     assert "Traceback" not in err and not (tmp_path / "o").exists()
+
+
+# --- any document ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_words = st.lists(st.sampled_from(["alpha", "Beta", "gamma", "December", "1991", "trade,", "route.", "ties",
+                                   "Kazakhstan’s", "US$250", "(2005)", "—", "in", "the"]), min_size=1, max_size=45)
+_text = _words.map(" ".join)
+_inlines = st.builds(lambda s, refs, strong: ((m.Strong((m.Text(strong),)), m.Text(" ")) if strong else ())
+                     + (m.Text(s),) + tuple(m.NoteRef(r) for r in refs),
+                     _text, st.lists(st.integers(1, 4), max_size=2, unique=True), st.sampled_from(["", "Label:"]))
+_paragraph = st.builds(m.Paragraph, _inlines)
+_heading = st.builds(m.Heading, st.integers(1, 3), st.builds(lambda s: (m.Text(s[:40]),), _text))
+_item = st.builds(lambda ps: m.ListItem(tuple(ps)), st.lists(_paragraph, min_size=1, max_size=2))
+_bullets = st.builds(lambda items: m.BulletList(tuple(items)), st.lists(_item, min_size=1, max_size=4))
+_numbers = st.builds(lambda items, start: m.OrderedList(tuple(items), start),
+                     st.lists(_item, min_size=1, max_size=4), st.integers(1, 9))
+
+
+def _table(ncols, nrows, header, caption):
+    cell = lambda r, c: (m.Text(f"r{r} c{c} words"),)  # noqa: E731
+    return m.Table(header=((tuple((m.Text(f"Head {c}"),) for c in range(ncols)),) if header else ()),
+                   rows=tuple(tuple(cell(r, c) for c in range(ncols)) for r in range(nrows)),
+                   caption="Caption text" if caption else None)
+
+
+_tables = st.builds(_table, st.integers(1, 4), st.integers(1, 45), st.booleans(), st.booleans())
+_callouts = st.builds(lambda title, blocks: m.Callout("keyfacts", title, tuple(blocks)),
+                      st.sampled_from(["Key facts", ""]), st.lists(st.one_of(_paragraph, _bullets), min_size=1, max_size=3))
+_blocks = st.lists(st.one_of(_heading, _paragraph, _bullets, _numbers, _tables, _callouts, st.just(m.Rule())),
+                   min_size=1, max_size=10)
+_notes = st.lists(st.integers(1, 4), unique=True, max_size=4).map(
+    lambda ns: m.Notes(tuple(m.Note(n, (m.Paragraph((m.Text(f"Source {n}."),)),)) for n in sorted(ns))))
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(blocks=_blocks, notes=_notes)
+def test_any_document_is_fully_tagged_in_model_order(blocks, notes):
+    document = m.Document(meta(), tuple(blocks) + (notes,))
+    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    assert_well_tagged(document, tagged)
+    defined = {n.number for n in notes.items}
+    for ref in tagged.elements("Reference"):
+        links = [k for k in ref.kids if not isinstance(k, tuple)]
+        number = int(ref.text(tagged.pages).strip(", "))
+        assert [k.role for k in links] == (["Link"] if number in defined else [])

@@ -342,7 +342,7 @@ class _Story:
                 # a few lines below it, start the next page instead of leaving the heading alone.
                 flow: list[Flowable] = [CondPageBreak(self.theme.body_size * 6)]
                 heading = _Heading(self.inline(c), style, level, f"h{self.headings}", m.plain_text(c))
-                return flow + [self.tags.tag(heading, f"H{min(level, 6)}")]
+                return flow + [self.tags.tag(heading, self.tags.heading(level))]
             case m.Paragraph(children=c, style=style):
                 return self.paragraphs(c, s.get(style or "body", s["body"]), "P")
             case m.BulletList(items=items):
@@ -443,7 +443,7 @@ class _Story:
         across pages (a single cell taller than a page cannot be laid out)."""
         tags = self.tags
         with tags.group("Aside"):  # the box and its title, tagged as a heading one below the section's
-            title_role = f"H{min(tags.heading_level + 1, 6)}"
+            title_role = tags.box_heading()
             rows: list[Flowable] = [tags.tag(Paragraph(_esc(title), self.s["callout_title"]), title_role)] if title else []
             for block in inner:
                 match block:

@@ -161,9 +161,16 @@ class Tagger:
         return self._containers[-1]
 
     def add(self, role: str, parent: Node | None = None, **attrs) -> Node:
-        if role[:1] == "H" and role[1:].isdigit():
-            self.heading_level = int(role[1:])
         return Node(role, parent or self.container, **attrs)
+
+    def heading(self, level: int) -> str:
+        """The role of a document heading (`H1`…`H6`); remembered for the headings of boxes."""
+        self.heading_level = min(level, 6)
+        return f"H{self.heading_level}"
+
+    def box_heading(self) -> str:
+        """The role of a box's title: one level below the section it is in."""
+        return f"H{min(self.heading_level + 1, 6)}"
 
     @contextmanager
     def inside(self, node: Node):
