@@ -470,3 +470,17 @@ def test_any_document_is_fully_tagged_in_model_order(blocks, notes):
         links = [k for k in ref.kids if not isinstance(k, tuple)]
         number = int(ref.text(tagged.pages).strip(", "))
         assert [k.role for k in links] == (["Link"] if number in defined else [])
+
+
+def test_a_long_paragraph_and_a_row_taller_than_a_page_stay_one_element_each():
+    long_text = " ".join(f"word{i} in December" for i in range(900))  # set in pieces, over pages
+    tall_cell = " ".join(f"participant{i}" for i in range(1000))  # a row that must split
+    document = m.Document(meta(), (
+        m.Heading(1, t("Long")), m.Paragraph(t(long_text)),
+        m.Table(header=((t("Date"), t("Who")),), rows=((t("2022"), t(tall_cell)), (t("2023"), t("few")))),
+    ))
+    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    assert len(tagged.pages) >= 3
+    assert_well_tagged(document, tagged)
+    (p,) = [e for e in tagged.elements("P")]
+    assert len({k[1] for k in p.kids}) >= 2  # one P over several pages
