@@ -477,6 +477,10 @@ def reference_docx() -> bytes:
             m.OrderedList((m.ListItem((m.Paragraph((m.Text("List Number"),)),)),)),
             m.Table(((( m.Text("Header"),), (m.Text("Header"),)),), (((m.Text("Cell"),), (m.Text("Cell"),)),),
                     caption="Caption"),
+            m.Callout("keyfacts", "Key Facts Title", (
+                m.Paragraph((m.Text("Key Facts"),)),
+                m.BulletList((m.ListItem((m.Paragraph((m.Text("Key Facts Bullet"),)),)),)),
+            )),
             m.Quote((m.Paragraph((m.Text("Quote"),)),)),
             m.Paragraph((m.Text("Small print"),), style="small"),
             m.Notes((m.Note(1, (m.Paragraph((m.Text("Source note"),)),)),)),

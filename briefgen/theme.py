@@ -85,6 +85,7 @@ class Theme(_Strict):
     colours: Colours = Colours()
     organisation: str = Field("", max_length=200)
     logo: str = ""  # PNG or JPEG, relative to the theme file
+    logo_alt: str = Field("", max_length=200)  # the logo's description for screen readers (else the organisation)
     footer: str = Field("", max_length=200)
     base_dir: str = ""  # where relative paths in the theme resolve from (set by the loader)
     _root: Root | None = PrivateAttr(None)  # the folder the theme's files are confined to
@@ -102,7 +103,7 @@ class Theme(_Strict):
                              f"of the {height:g} mm high page for text")
         return self
 
-    @field_validator("organisation", "footer", "logo")
+    @field_validator("organisation", "footer", "logo", "logo_alt")
     @classmethod
     def _no_controls(cls, value: str) -> str:
         if _CONTROL.search(value):

@@ -91,3 +91,23 @@ def run_cli(capsys, request):
         return code, out, err
 
     return run
+
+
+def soffice_to_pdf(docx: Path, outdir: Path) -> Path:
+    """Convert a DOCX to PDF with LibreOffice, as a reader would see it: with briefgen's packaged
+    fonts (PT Sans, PT Serif) made visible to LibreOffice through fontconfig, so the render uses
+    the brief's own fonts, and LibreOffice works on a machine without system fonts at all."""
+    import os
+    import subprocess
+    from importlib.resources import files
+
+    dirs = "".join(f"<dir>{files(p) / 'files'}</dir>" for p in ("fontpkg_pt_sans", "fontpkg_pt_serif"))
+    conf = outdir / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f"{dirs}<cachedir>{outdir / 'fontcache'}</cachedir></fontconfig>", encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
+                    "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
+                   check=True, capture_output=True, timeout=180, env=env)
+    return outdir / f"{docx.stem}.pdf"

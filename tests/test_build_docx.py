@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -13,7 +12,7 @@ from pypdf import PdfReader
 
 from briefgen.factbase import iter_records, load_factbase
 from briefgen.quotes import fold
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, soffice_to_pdf
 
 AS_OF = "2026-11-26"
 STEM = f"pakistan-kazakhstan-brief-{AS_OF}"
@@ -131,8 +130,6 @@ def test_hostile_fact_text_literal_in_docx_and_html(repo_workspace, tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_docx_with_a_similar_page_count(built, tmp_path):
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(built["docx"])],
-                   check=True, capture_output=True, timeout=180)
-    converted = PdfReader(tmp_path / f"{STEM}.pdf")
+    converted = PdfReader(soffice_to_pdf(built["docx"], tmp_path))
     ours = PdfReader(built["pdf"])
     assert abs(len(converted.pages) - len(ours.pages)) <= 1

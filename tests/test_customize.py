@@ -422,7 +422,7 @@ def test_theme_colours_reach_pdf_and_docx(repo_workspace, run_cli, tmp_path):
     assert str(doc.styles["Heading 1"].font.color.rgb) == "7A1F1F"
     assert str(doc.styles["Subtitle"].font.color.rgb) == "A0522D"
     with zipfile.ZipFile(built["docx"]) as z:
-        assert 'w:fill="F0E0C0"' in z.read("word/document.xml").decode()
+        assert 'w:fill="F0E0C0"' in z.read("word/styles.xml").decode()  # the table style's header row
 
 
 def test_logo_png_appears_in_pdf_and_docx(repo_workspace, run_cli, tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +19,8 @@ from briefgen.model import (
 )
 from briefgen.theme import Theme
 from briefgen.writers.docx import _ORDER, write
+
+from conftest import soffice_to_pdf
 
 CREATED = datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
 HOSTILE = "<b>x</b> & {{ y }} *z*"
@@ -113,7 +114,7 @@ def test_blocks_use_real_word_styles(sample):
     assert styled(doc, "number one") == "List Number"
     assert styled(doc, "Bilateral trade") == "Caption"
     assert styled(doc, "A quoted line") == "Quote"
-    assert doc.tables[0].style.name == "Table Grid"
+    assert doc.tables[0].style.name == "Brief Table"
 
 
 def test_every_block_text_present(sample):
@@ -129,7 +130,10 @@ def test_inline_formatting(sample):
     assert runs["bold "].bold and not runs["bold "].italic
     assert runs["both"].bold and runs["both"].italic
     assert runs[" italic"].italic and not runs[" italic"].bold
-    assert runs["1"].font.superscript
+    marker = p._p.find(f"{qn('w:hyperlink')}/{qn('w:r')}")  # the note marker, a link to its note
+    assert marker.xpath("string(.)") == "1"
+    assert marker.find(f"{qn('w:rPr')}/{qn('w:rStyle')}").get(qn("w:val")) == "NoteReference"
+    assert read(sample).styles["Note Reference"].font.superscript
     assert p._p.findall(f".//{qn('w:br')}")
 
 
@@ -181,9 +185,8 @@ def test_table_header_repeats_and_rows_do_not_split(sample):
     trs = table._tbl.findall(qn("w:tr"))
     assert [tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for tr in trs] == [True, False, False]
     assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs)
-    header = table.rows[0].cells
-    assert header[0].paragraphs[0].runs[0].bold
-    assert header[0]._tc.find(f".//{qn('w:shd')}").get(qn("w:fill")) == Theme().colours.table_header.lstrip("#")
+    # the header's bold and shading come from the table style, not from each cell
+    assert table._tbl.find(f".//{qn('w:shd')}") is None and table._tbl.find(f".//{qn('w:b')}") is None
     widths = [c.width for c in table.rows[1].cells]
     assert widths[1] == pytest.approx(3 * widths[0], rel=0.01)
     text_width = Mm(210) - Mm(Theme().margins_mm.left) - Mm(Theme().margins_mm.right)
@@ -191,16 +194,95 @@ def test_table_header_repeats_and_rows_do_not_split(sample):
     assert table.rows[1].cells[1].paragraphs[0].alignment == 2  # right
 
 
-def test_callout_is_a_shaded_bordered_box(sample):
-    box = read(sample).tables[1]
-    assert len(box.rows) == 1 and len(box.columns) == 1
-    cell = box.cell(0, 0)
+def test_callout_is_a_shaded_bordered_box_of_paragraphs(sample):
+    """The key-facts box is paragraphs in the Key Facts styles (one border and shading, so Word
+    draws one box), not an unlabelled one-cell table."""
+    doc = read(sample)
+    assert len(doc.tables) == 1  # only the data table
+    box = [p for p in all_paragraphs(doc) if p.style.name.startswith("Key Facts")]
+    assert [p.text for p in box] == ["Key facts", "Capital: Astana", "\u2022\tPopulation: 20 m"]
+    assert [p.style.name for p in box] == ["Key Facts Title", "Key Facts", "Key Facts Bullet"]
     colours = Theme().colours
-    assert cell._tc.find(f".//{qn('w:shd')}").get(qn("w:fill")) == colours.callout.lstrip("#")
-    border = box._tbl.tblPr.find(f"{qn('w:tblBorders')}/{qn('w:top')}")
-    assert border.get(qn("w:color")) == colours.accent.lstrip("#")
-    assert cell.paragraphs[0].text == "Key facts" and cell.paragraphs[0].runs[0].bold
-    assert "Capital: Astana" in cell.text and "Population: 20 m" in cell.text
+    base = doc.styles["Key Facts"].element.pPr
+    assert base.find(qn("w:shd")).get(qn("w:fill")) == colours.callout.lstrip("#")
+    assert base.find(f"{qn('w:pBdr')}/{qn('w:left')}").get(qn("w:color")) == colours.accent.lstrip("#")
+    for name in ("Key Facts Title", "Key Facts Bullet"):  # same borders and indents: drawn as one box
+        style = doc.styles[name]
+        assert style.base_style.name == "Key Facts"
+        ppr = style.element.pPr
+        assert ppr is None or (ppr.find(qn("w:pBdr")) is None and ppr.find(qn("w:ind")) is None)
+    assert doc.styles["Key Facts Title"].font.bold
+    assert all(p._p.pPr.find(qn("w:pBdr")) is None and p._p.pPr.find(qn("w:shd")) is None for p in box)
+
+
+def test_word_2013_mode_and_no_template_leftovers(sample):
+    settings = part(sample, "word/settings.xml")
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in settings
+    with zipfile.ZipFile(io.BytesIO(sample)) as z:
+        names = z.namelist()
+    assert not [n for n in names if "customXml" in n or "thumbnail" in n], names
+    assert "customXml" not in part(sample, "[Content_Types].xml") + part(sample, "word/_rels/document.xml.rels")
+
+
+def test_note_markers_link_to_bookmarked_notes():
+    data = build(Paragraph((Text("Claim"), NoteRef(1), NoteRef(2))),
+                 Notes((Note(1, (para("First source."),)),
+                        Note(2, (para("Second source, at https://example.org/page?id=2."),)))))
+    doc = read(data)
+    claim = doc.paragraphs[0]._p
+    links = claim.findall(qn("w:hyperlink"))
+    assert [(link.get(qn("w:anchor")), link.xpath("string(.)")) for link in links] == [("note_1", "1"), ("note_2", "2")]
+    assert claim.xpath("string(.)") == "Claim1,2"  # the comma between markers is not part of a link
+    bookmarks = {b.get(qn("w:name")): b.getparent() for b in doc.element.body.iter(qn("w:bookmarkStart"))}
+    assert bookmarks["note_1"].xpath("string(.)") == "1.First source."  # (the tab is an element)
+    assert bookmarks["note_2"].xpath("string(.)").startswith("2.Second source")
+    # a web address written in a note becomes a link (without the full stop after it)
+    link = bookmarks["note_2"].find(qn("w:hyperlink"))
+    assert link.xpath("string(.)") == "https://example.org/page?id=2"
+    assert doc.part.rels[link.get(qn("r:id"))].target_ref == "https://example.org/page?id=2"
+    assert bookmarks["note_2"].xpath("string(.)").endswith("id=2.")
+
+
+def test_tables_use_a_table_style_with_conditional_formatting(sample):
+    doc = read(sample)
+    style = doc.styles["Brief Table"].element
+    colours = Theme().colours
+    kinds = {p.get(qn("w:type")): p for p in style.findall(qn("w:tblStylePr"))}
+    first, band = kinds["firstRow"], kinds["band2Horz"]
+    assert first.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+    assert first.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == colours.table_header.lstrip("#")
+    assert band.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == colours.table_stripe.lstrip("#")
+    assert style.find(f"{qn('w:tblPr')}/{qn('w:tblStyleRowBandSize')}").get(qn("w:val")) == "1"
+    tbl_pr = doc.tables[0]._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    assert (look.get(qn("w:firstRow")), look.get(qn("w:noHBand")), look.get(qn("w:firstColumn"))) == ("1", "0", "0")
+    assert tbl_pr.find(qn("w:tblCaption")).get(qn("w:val")) == "Bilateral trade"
+    assert tbl_pr.find(qn("w:tblDescription")).get(qn("w:val")) == "2 rows; columns: Year; Trade"
+
+
+def test_no_empty_spacer_paragraphs():
+    """Room after a table or the key-facts box is spacing on the next paragraph; only two tables
+    in a row are kept apart by a paragraph (Word would join them into one)."""
+    table = Table(header=(((Text("A"),),),), rows=(((Text("1"),),),))
+    doc = read(build(table, para("after the table"), Callout("keyfacts", "Key facts", (para("a fact"),)),
+                     para("after the box"), table, table, para("end")))
+    body = [el for el in doc.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    empty = [i for i, el in enumerate(body) if el.tag == qn("w:p") and not el.xpath("string(.)")]
+    assert len(empty) == 1 and body[empty[0] - 1].tag == body[empty[0] + 1].tag == qn("w:tbl")
+    for text in ("after the table", "after the box"):
+        p = next(p for p in doc.paragraphs if p.text == text)
+        assert p.paragraph_format.space_before == Pt(9)
+
+
+def test_logo_has_alt_text(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (30, 10), "navy").save(tmp_path / "crest.png")
+    theme = Theme(logo="crest.png", base_dir=str(tmp_path), organisation="Ministry of Foreign Affairs")
+    descr = read(build(para("x"), theme=theme)).inline_shapes[0]._inline.docPr.get("descr")
+    assert descr == "Ministry of Foreign Affairs logo"
+    theme = Theme(logo="crest.png", base_dir=str(tmp_path), logo_alt="Crest of the Ministry")
+    assert read(build(para("x"), theme=theme)).inline_shapes[0]._inline.docPr.get("descr") == "Crest of the Ministry"
 
 
 def test_links_are_real_hyperlinks():
@@ -315,7 +397,7 @@ def test_reference_without_list_styles_still_marks_items(tmp_path):
     doc = read(build(BulletList(items("apple")), OrderedList(items("first", "second"), start=3),
                      Table((((Text("h"),),),), (((Text("v"),),),)), reference=ref))
     assert [p.text for p in doc.paragraphs if p.style.name.startswith("List")] == ["\u2022\tapple", "3.\tfirst", "4.\tsecond"]
-    assert doc.tables[0].style.name == "Table Grid"
+    assert doc.tables[0].style.name == "Brief Table"
 
 
 def test_empty_document_and_cells_are_valid():
@@ -341,8 +423,5 @@ def test_property_elements_follow_schema_order(sample):
 def test_libreoffice_converts_to_pdf(sample, tmp_path):
     source = tmp_path / "brief.docx"
     source.write_bytes(sample)
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "brief.pdf"
+    pdf = soffice_to_pdf(source, tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -34,7 +34,7 @@ from docx.text.run import Run
 from briefgen.fonts import font_table_entry
 from briefgen.model import (
     Block, BulletList, Callout, Document, Emph, Heading, Inline, LineBreak, Link, Meta, Notes,
-    NoteRef, OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
+    NoteRef, OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text, plain_text,
 )
 from briefgen.theme import Theme
 
@@ -46,7 +46,14 @@ PARAGRAPH_STYLES = {"title": "Title", "subtitle": "Subtitle", "letterhead": "Let
                     "meta": "Brief Meta", "small": "Brief Small"}
 ALIGN = {"left": "left", "center": "center", "right": "right"}  # Markdown column alignment -> w:jc
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Inches(8.5), Inches(11))}
-CALLOUT_PAD, CELL_PAD = 140, 108  # twips of padding inside the key-facts box and (Word's default) table cells
+CELL_PAD = 108  # twips of padding left and right in table cells (Word's default)
+NOTE_BOOKMARK = "note_{}"  # the bookmark on source note N, which note markers link to
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'’”]")
+# Settings that follow w:compat in settings.xml, so a missing w:compat goes before them.
+_AFTER_COMPAT = {qn(f"w:{tag}") for tag in (
+    "docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats"
+    " doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary"
+    " shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator").split()}
 
 # Schema child order of the property elements this module adds to directly; Word reports a
 # document as corrupt when these are out of order.
@@ -64,6 +71,7 @@ _SEQUENCES = {
     "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
     "style": "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed qFormat"
              " locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr",
+    "tblStylePr": "pPr rPr tblPr trPr tcPr",
     "styles": "docDefaults latentStyles style",
     "docDefaults": "rPrDefault pPrDefault",
     "rPrDefault": "rPr",
@@ -111,10 +119,6 @@ def _borders(tag: str, colour: str, size: int, sides=("top", "left", "bottom", "
     for side in sides:
         box.append(_el(f"w:{side}", val="single", sz=size, space=0, color=colour.lstrip("#")))
     return box
-
-
-def _shade(cell, colour: str) -> None:
-    _put(cell._tc.get_or_add_tcPr(), _el("w:shd", val="clear", color="auto", fill=colour.lstrip("#")))
 
 
 def _set_fonts(rpr, name: str) -> None:
@@ -168,6 +172,24 @@ def _styled(item, style):
     return item
 
 
+def _linked_urls(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Web addresses written as text (a source note's URL) become links."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text) and "://" in node.text:
+            at = 0
+            for found in _URL.finditer(node.text):
+                if found.start() > at:
+                    out.append(Text(node.text[at:found.start()]))
+                out.append(Link(found.group(), (Text(found.group()),)))
+                at = found.end()
+            if at < len(node.text):
+                out.append(Text(node.text[at:]))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
 def _split(blocks: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
     """A list item's or note's first paragraph (which carries the marker) and the blocks after it."""
     if blocks and isinstance(blocks[0], Paragraph):
@@ -204,8 +226,7 @@ class _Writer:
         self.bookmarks = 0
         width, _ = PAGE_SIZES[theme.page_size]
         self.text_width = width - Mm(theme.margins_mm.left) - Mm(theme.margins_mm.right)
-        mode = doc.settings.element.xpath("string(w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val)")
-        self.legacy_tables = int(mode or 0) < 15
+        self.gap_pending = False  # a table or box was just written: the next paragraph gets room above
 
     # --- styles ------------------------------------------------------------------------
 
@@ -257,7 +278,14 @@ class _Writer:
             "Header": dict(size=size - 1.5, after=0, line=1.0),
             "Footer": dict(size=size - 1.5, after=0, line=1.0),
             "Hyperlink": dict(colour="#0563C1", underline=True),
-            "Table Grid": dict(border=c.rule),
+            "Brief Table": dict(border=c.rule, header_fill=c.table_header, header_colour=c.heading,
+                                header_rule=c.heading, stripe=c.table_stripe),
+            "Note Reference": dict(superscript=True),
+            # The key-facts box: paragraphs with the same borders and indents, which Word and
+            # LibreOffice draw as one shaded box with the accent bar at its left.
+            "Key Facts": dict(fill=c.callout, bar=c.accent, left=5, first=-5, before=0, after=2, line=1.15),
+            "Key Facts Title": dict(base="Key Facts", bold=True, colour=c.heading, size=size * 1.05, after=3, keep=True),
+            "Key Facts Bullet": dict(base="Key Facts"),
         }
         looks |= {f"Heading {n}": dict(head, size=size, before=8, after=2, outline=n - 1) for n in (4, 5, 6)}
         for n, level in ((1, ""), (2, " 2"), (3, " 3")):  # 6.35 mm = 0.25 in, Word's list indent step
@@ -267,15 +295,14 @@ class _Writer:
 
     def _format(self, style, look: dict[str, Any]) -> None:
         if style.type == TABLE:
-            if "border" in look:
-                _put(_sub(style.element, "w:tblPr"), _borders("w:tblBorders", look["border"], 4))
+            self._format_table(style, look)
             return
         font = style.font
         if look.get("font"):
             _set_fonts(style.element.get_or_add_rPr(), look["font"])
         if "size" in look:
             font.size = Pt(round(look["size"] * 2) / 2)
-        for attr in ("bold", "italic", "underline"):
+        for attr in ("bold", "italic", "underline", "superscript"):
             if attr in look:
                 setattr(font, attr, look[attr])
         if "colour" in look:
@@ -297,6 +324,59 @@ class _Writer:
             _put(style.element.get_or_add_pPr(), _borders("w:pBdr", look["border"], 6, ("bottom",)))
         if "outline" in look:  # what puts headings in Word's navigation pane and TOC
             _put(style.element.get_or_add_pPr(), _el("w:outlineLvl", val=look["outline"]))
+        if "bar" in look or "fill" in look:  # both, as the padding borders take the fill colour
+            self._box(style.element.get_or_add_pPr(), {**self.looks["Key Facts"], **look})
+
+    @staticmethod
+    def _box(ppr, look: dict[str, Any]) -> None:
+        """A shaded box: a 3 pt accent bar at the left; borders in the fill colour on the other
+        sides, whose spacing pads the text (a border's space is the only padding a paragraph has)."""
+        fill = look.get("fill", "#FFFFFF").lstrip("#")
+        if "bar" in look:
+            box = OxmlElement("w:pBdr")
+            for side, size, space, colour in (("top", 4, 5, fill), ("left", 24, 8, look["bar"].lstrip("#")),
+                                              ("bottom", 4, 5, fill), ("right", 4, 8, fill)):
+                box.append(_el(f"w:{side}", val="single", sz=size, space=space, color=colour))
+            _put(ppr, box)
+        if "fill" in look:
+            _put(ppr, _el("w:shd", val="clear", color="auto", fill=fill))
+
+    @staticmethod
+    def _format_table(style, look: dict[str, Any]) -> None:
+        """A table style with conditional formatting: rules between rows, a shaded header row
+        (`firstRow`) with a darker rule below it, and every second body row striped (`band2Horz`).
+        Word and LibreOffice apply it to each table that names it, so cells carry no formatting."""
+        element = style.element
+        tbl_pr = _sub(element, "w:tblPr")
+        _put(tbl_pr, _el("w:tblStyleRowBandSize", val=1))
+        if "border" in look:
+            _put(tbl_pr, _borders("w:tblBorders", look["border"], 4, ("bottom", "insideH")))
+        margins = _put(tbl_pr, OxmlElement("w:tblCellMar"))
+        for side, width in (("top", 20), ("left", CELL_PAD), ("bottom", 20), ("right", CELL_PAD)):
+            margins.append(_el(f"w:{side}", w=width, type="dxa"))
+
+        def conditional(kind: str):
+            """The style's formatting for one kind of cell (tblStylePr is the style's last child)."""
+            for existing in element.findall(qn("w:tblStylePr")):
+                if existing.get(qn("w:type")) == kind:
+                    return existing
+            element.append(_el("w:tblStylePr", type=kind))
+            return element[-1]
+
+        if {"header_fill", "header_colour", "header_rule"} & look.keys():
+            first = conditional("firstRow")
+            rpr = _sub(first, "w:rPr")
+            _put(rpr, OxmlElement("w:b"))
+            if "header_colour" in look:
+                _put(rpr, _el("w:color", val=look["header_colour"].lstrip("#")))
+            tc_pr = _sub(first, "w:tcPr")
+            if "header_rule" in look:
+                _put(tc_pr, _borders("w:tcBorders", look["header_rule"], 8, ("bottom",)))
+            if "header_fill" in look:
+                _put(tc_pr, _el("w:shd", val="clear", color="auto", fill=look["header_fill"].lstrip("#")))
+        if "stripe" in look:
+            tc_pr = _sub(conditional("band2Horz"), "w:tcPr")
+            _put(tc_pr, _el("w:shd", val="clear", color="auto", fill=look["stripe"].lstrip("#")))
 
     # --- document ----------------------------------------------------------------------
 
@@ -311,6 +391,11 @@ class _Writer:
         for child in list(body):  # a reference contributes styles and page setup, not content
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
+        # python-docx's template carries a customXml item (a bibliography store) no brief uses
+        for rel_id, rel in list(self.doc.part.rels.items()):
+            if rel.reltype == RT.CUSTOM_XML:
+                self.doc.part.drop_rel(rel_id)
+        self._compatibility_mode()
         self.doc.settings.odd_and_even_pages_header_footer = False
         self._font_table()
         for name in self.looks:  # theme every template style we know, used or not, for later editing in Word
@@ -328,6 +413,21 @@ class _Writer:
             section.header_distance = section.footer_distance = Mm(min(10, m.top / 2, m.bottom / 2))
             section.different_first_page_header_footer = False
             self._header_footer(section)
+
+    def _compatibility_mode(self) -> None:
+        """Word 2013+ layout (compatibility mode 15): without it Word opens the brief in
+        Compatibility Mode and lays tables out by Word 2010's rules."""
+        settings = self.doc.settings.element
+        compat = settings.find(qn("w:compat"))
+        if compat is None:
+            compat = OxmlElement("w:compat")
+            later = next((i for i, child in enumerate(settings) if child.tag in _AFTER_COMPAT), len(settings))
+            settings.insert(later, compat)
+        for old in compat.findall(qn("w:compatSetting")):
+            if old.get(qn("w:name")) == "compatibilityMode":
+                compat.remove(old)
+        compat.append(_el("w:compatSetting", name="compatibilityMode", uri="http://schemas.microsoft.com/office/word",
+                          val=15))
 
     def _font_table(self) -> None:
         """Name the theme's families in the font table with a widely installed look-alike
@@ -427,17 +527,28 @@ class _Writer:
                 style = self.style("Brief Note")
                 for note in items:
                     first, rest = _split(note.blocks)
-                    self.paragraph(ctx, (Text(f"{note.number}.\t"), *first), style)
+                    p = self.paragraph(ctx, (Text(f"{note.number}.\t"), *_linked_urls(first)), style)
+                    self._bookmark(p, NOTE_BOOKMARK.format(note.number), named=True)
                     self.blocks(rest, ctx._replace(para_style=style))
 
     def paragraph(self, ctx: _Ctx, inlines: tuple[Inline, ...], style):
         p = _styled(ctx.container.add_paragraph(), style)
+        self._room_above(p, style)
         self.inlines(p._p, p, inlines)
         return p
 
-    def _bookmark(self, p, anchor: str) -> None:
+    def _room_above(self, p, style) -> None:
+        """Space between a table or box and the paragraph after it, as spacing, not an empty paragraph."""
+        if not self.gap_pending:
+            return
+        self.gap_pending = False
+        before = style.paragraph_format.space_before
+        if before is None or before < Pt(9):
+            p.paragraph_format.space_before = Pt(9)
+
+    def _bookmark(self, p, anchor: str, named: bool = False) -> None:
         self.bookmarks += 1
-        name = _bookmark_name(anchor)
+        name = anchor if named else _bookmark_name(anchor)
         p._p.insert(1 if p._p.pPr is not None else 0, _el("w:bookmarkStart", id=self.bookmarks, name=name))
         p._p.append(_el("w:bookmarkEnd", id=self.bookmarks))
 
@@ -479,18 +590,32 @@ class _Writer:
         ncols = max((len(row) for row in rows), default=0)
         if not ncols:
             return
-        if node.caption:
-            caption = self.paragraph(ctx, (Text(node.caption),), self.style("Caption"))
-            caption.paragraph_format.keep_with_next = True  # the caption sits above its table
+        if node.caption:  # Word's Caption style, above the table; the style keeps it with the table
+            self.paragraph(ctx, (Text(node.caption),), self.style("Caption"))
+        elif self.gap_pending:  # two tables in a row: Word would join them into one
+            p = ctx.container.add_paragraph()
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+        self.gap_pending = False
         given = node.widths and len(node.widths) == ncols and all(w > 0 for w in node.widths)
         weights = node.widths if given else (1,) * ncols
         widths = [Emu(int(ctx.width * w / sum(weights))) for w in weights]
         table = ctx.container.add_table(rows=len(rows), cols=ncols)
-        table._tbl.tblStyle_val = self.style("Table Grid", TABLE).style_id  # by id: no rescan
-        self._place(table, CELL_PAD)
+        table._tbl.tblStyle_val = self.style("Brief Table", TABLE).style_id  # by id: no rescan
+        table.autofit = False
         for column, width in zip(table.columns, widths):
             column.width = width
-        compact, colours = self.style("Compact"), self.theme.colours
+        tbl_pr = table._tbl.tblPr
+        # which parts of the style apply: the header row and banded rows, no first-column emphasis
+        _put(tbl_pr, _el("w:tblLook", val="0420" if node.header else "0400", firstRow=int(bool(node.header)),
+                         lastRow=0, firstColumn=0, lastColumn=0, noHBand=0, noVBand=1))
+        # what a screen reader announces for the table (Word's Table Properties › Alt Text)
+        if node.caption:
+            _put(tbl_pr, _el("w:tblCaption", val=_clean(node.caption)))
+        headings = [plain_text(cell) for cell in node.header[0]] if node.header else []
+        if any(headings):
+            described = f"{len(node.rows)} rows; columns: {'; '.join(h for h in headings if h)}"
+            _put(tbl_pr, _el("w:tblDescription", val=_clean(described)))
+        compact = self.style("Compact")
         # Rows and cells as XML: python-docx's row.cells works out the whole grid on every call.
         for r, (tr, cells) in enumerate(zip(table._tbl.tr_lst, rows)):
             header = r < len(node.header)
@@ -498,55 +623,35 @@ class _Writer:
             _put(tr_pr, _el("w:cantSplit"))
             if header:
                 _put(tr_pr, _el("w:tblHeader"))  # repeated at the top of each page
-            fill = colours.table_header if header else colours.table_stripe if (r - len(node.header)) % 2 else None
             for c, tc in enumerate(tr.tc_lst):
-                tc_pr = tc.get_or_add_tcPr()
-                _put(tc_pr, _el("w:tcW", w=widths[c].twips, type="dxa"))
-                if fill:
-                    _put(tc_pr, _el("w:shd", val="clear", color="auto", fill=fill.lstrip("#")))
+                _put(tc.get_or_add_tcPr(), _el("w:tcW", w=widths[c].twips, type="dxa"))
                 p = _styled(WordParagraph(tc.p_lst[0], table), compact)
                 if c < len(node.align) and node.align[c] in ALIGN:
                     _put(p._p.get_or_add_pPr(), _el("w:jc", val=ALIGN[node.align[c]]))
                 if c < len(cells):
-                    self.inlines(p._p, p, cells[c], _Fmt(bold=header))
-        self._spacer(ctx)
+                    self.inlines(p._p, p, cells[c])
+        self.gap_pending = True
 
     def _callout(self, node: Callout, ctx: _Ctx) -> None:
-        colours = self.theme.colours
-        table = ctx.container.add_table(rows=1, cols=1)
-        self._place(table, CALLOUT_PAD)
-        table.columns[0].width = ctx.width
-        tbl_pr = table._tbl.tblPr
-        _put(tbl_pr, _borders("w:tblBorders", colours.accent, 8, ("top", "left", "bottom", "right")))
-        margins = _put(tbl_pr, OxmlElement("w:tblCellMar"))
-        for side in ("top", "left", "bottom", "right"):
-            margins.append(_el(f"w:{side}", w=CALLOUT_PAD // 2 if side in ("top", "bottom") else CALLOUT_PAD, type="dxa"))
-        cell = table.cell(0, 0)
-        cell.width = ctx.width
-        _shade(cell, colours.callout)
-        title = cell.paragraphs[0]
-        self.blocks(node.blocks, _Ctx(cell, ctx.width - Emu(2 * CALLOUT_PAD * 635)))
+        """The key-facts box: paragraphs in the Key Facts styles (bordered and shaded alike, so
+        they are drawn as one box), not a one-cell table a screen reader would announce as a table."""
+        box, bullet = self.style("Key Facts"), self.style("Key Facts Bullet")
         if node.title:
-            self.inlines(title._p, title, (Text(node.title),), _Fmt(bold=True))
-            title.paragraph_format.keep_with_next = True
-        elif len(cell.paragraphs) + len(cell.tables) > 1:
-            cell._tc.remove(title._p)
-        self._spacer(ctx)
-
-    def _place(self, table, pad: int) -> None:
-        """Fixed column widths, borders on the margins: before Word 2013's layout (compatibility
-        mode 15) a table's indent is measured to its cell text, so indent by the cell padding."""
-        table.autofit = False
-        if self.legacy_tables:
-            _put(table._tbl.tblPr, _el("w:tblInd", w=pad, type="dxa"))
-
-    def _spacer(self, ctx: _Ctx) -> None:
-        """A thin paragraph after a table: it keeps Word from merging adjacent tables, gives the
-        table room below, and lets a table cell or the document end with a paragraph. It keeps with
-        the next paragraph, else LibreOffice leaves a following heading alone at the foot of a page."""
-        fmt = ctx.container.add_paragraph().paragraph_format
-        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(6)
-        fmt.keep_with_next = True
+            self.paragraph(ctx, (Text(node.title),), self.style("Key Facts Title"))
+        for block in node.blocks:
+            match block:
+                case BulletList(items=items) | OrderedList(items=items):
+                    ordered = isinstance(block, OrderedList)
+                    for i, item in enumerate(items):
+                        first, rest = _split(item.blocks)
+                        marker = f"{block.start + i}.\t" if ordered else "\u2022\t"
+                        self.paragraph(ctx, (Text(marker), *first), bullet)
+                        self.blocks(rest, ctx._replace(para_style=box))
+                case Paragraph(children=children):
+                    self.paragraph(ctx, children, box)
+                case _:
+                    self.block(block, ctx._replace(para_style=box))
+        self.gap_pending = True
 
     # --- inlines -----------------------------------------------------------------------
 
@@ -565,27 +670,33 @@ class _Writer:
                     target = parent if fmt.link or not href else self._hyperlink(parent, paragraph, href)
                     self.inlines(target, paragraph, children, fmt._replace(link=True))
                 case NoteRef(number=number):
-                    # adjacent note references read "1,2", as in the PDF
-                    text = ("," if isinstance(previous, NoteRef) else "") + str(number)
-                    self._text_run(parent, fmt, text, superscript=True)
+                    # adjacent note references read "1,2", as in the PDF; each number links to its note
+                    style = self.style("Note Reference", CHARACTER).style_id
+                    if isinstance(previous, NoteRef):
+                        self._text_run(parent, fmt, ",", char_style=style)
+                    target = parent
+                    if not fmt.link:
+                        target = SubElement(parent, qn("w:hyperlink"))
+                        target.set(qn("w:anchor"), NOTE_BOOKMARK.format(number))
+                        target.set(qn("w:history"), "1")
+                    self._text_run(target, fmt._replace(link=False), str(number), char_style=style)
                 case LineBreak():
                     self._run(parent, paragraph, fmt).add_break()
             previous = node
 
-    def _text_run(self, parent, fmt: _Fmt, text: str, superscript: bool = False) -> None:
+    def _text_run(self, parent, fmt: _Fmt, text: str, char_style: str | None = None) -> None:
         """A w:r built directly with lxml: python-docx's run API searches the schema order for
         every child it adds, which made runs the bulk of the writer's time."""
         r = SubElement(parent, qn("w:r"))
-        if fmt.link or fmt.bold or fmt.italic or superscript:
-            rpr = SubElement(r, qn("w:rPr"))  # children in schema order: rStyle, b, i, vertAlign
-            if fmt.link:
-                SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), self.style("Hyperlink", CHARACTER).style_id)
+        if fmt.link or fmt.bold or fmt.italic or char_style:
+            rpr = SubElement(r, qn("w:rPr"))  # children in schema order: rStyle, b, i
+            if char_style or fmt.link:
+                style = char_style or self.style("Hyperlink", CHARACTER).style_id
+                SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), style)
             if fmt.bold:
                 SubElement(rpr, qn("w:b"))
             if fmt.italic:
                 SubElement(rpr, qn("w:i"))
-            if superscript:
-                SubElement(rpr, qn("w:vertAlign")).set(qn("w:val"), "superscript")
         for i, part in enumerate(text.split("\t")):
             if i:
                 SubElement(r, qn("w:tab"))
@@ -675,10 +786,13 @@ def write(document: Document, theme: Theme, reference: bytes | Path | None = Non
     writer = _Writer(doc, theme, document.meta, own_styles=reference is None)
     writer.setup()
     logo = theme.logo_bytes()
-    if logo is not None:  # the letterhead logo, above the title block
-        doc.add_paragraph().add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
+    if logo is not None:  # the letterhead logo, above the title block, described for screen readers
+        shape = doc.add_paragraph().add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
+        alt = theme.logo_alt or theme.organisation or document.meta.author
+        shape._inline.docPr.set("descr", _clean(f"{alt} logo" if alt and not theme.logo_alt else alt))
     writer.blocks(document.blocks, _Ctx(doc, writer.text_width))
-    if len(doc.element.body) == 1:  # only the sectPr: Word wants at least one paragraph
+    body = doc.element.body
+    if len(body) == 1 or body[-2].tag == qn("w:tbl"):  # Word wants a paragraph at the end
         doc.add_paragraph()
     writer.properties(created)
     return _package(doc, created)
