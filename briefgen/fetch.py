@@ -12,6 +12,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from http.client import HTTPException
 from urllib.parse import urljoin, urlsplit
@@ -57,6 +58,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, max_re
                 raise FetchError(f"cannot fetch {url}: the document is {_mb(int(length))}, more than the "
                                  f"{_mb(max_bytes)} allowed")
             data = _read_capped(response, url, max_bytes, deadline, timeout)
+            data = _decoded(data, response.headers.get("Content-Encoding", ""), url, max_bytes)
             content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
             return Fetched(data, response.geturl(), content_type, response.headers.get_content_charset())
     except FetchError:
@@ -88,6 +90,30 @@ def _read_capped(response, url: str, max_bytes: int, deadline: float, timeout: f
         if size > max_bytes:
             raise FetchError(f"cannot fetch {url}: the document is larger than the {_mb(max_bytes)} allowed")
         chunks.append(chunk)
+
+
+def _decoded(data: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
+    """The body a server compressed although it was not asked to, uncompressed within the size cap
+    (a small gzip body can unpack to gigabytes)."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return data
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"cannot fetch {url}: the server sent it compressed as '{encoding}', which briefgen "
+                         "cannot read")
+    wbits = zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS  # +32: gzip or zlib header
+    try:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error:
+        try:  # some servers send raw deflate without the zlib header
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = inflater.decompress(data, max_bytes + 1)
+        except zlib.error:
+            raise FetchError(f"cannot fetch {url}: the server's compressed answer is damaged") from None
+    if len(out) > max_bytes or inflater.unconsumed_tail:
+        raise FetchError(f"cannot fetch {url}: the document is larger than the {_mb(max_bytes)} allowed")
+    return out
 
 
 def _check_scheme(url: str, asked: str) -> None:

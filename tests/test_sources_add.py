@@ -7,6 +7,7 @@ answer and over-size bodies. Every failure must leave the workspace byte for byt
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import io
 import json
@@ -148,6 +149,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         }
         if self.path in routes:
             return self._send(*routes[self.path])
+        if self.path == "/gzipped":  # compressed although the request did not ask for it
+            return self._send(200, gzip.compress(PAGE), "text/html", {"Content-Encoding": "gzip"})
+        if self.path == "/gzip-bomb":  # 20 KB that unpack to 20 MB
+            return self._send(200, gzip.compress(b" " * (20 * 2**20)), "text/html", {"Content-Encoding": "gzip"})
         if self.path == "/old-address":
             return self._send(301, b"", "text/plain", {"Location": "/news/rail-corridor"})
         if self.path.startswith("/loop"):
@@ -364,6 +369,7 @@ def test_sources_file_layout_is_followed(case_workspace, run_cli, tmp_path):
     ("/big", ["--max-size", "1"], "more than the 1.0 MB allowed"),
     ("/big-unannounced", ["--max-size", "1"], "larger than the 1.0 MB allowed"),
     ("/loop", [], "more than 5 redirects"),
+    ("/gzip-bomb", ["--max-size", "1"], "larger than the 1.0 MB allowed"),
     ("/to-file", [], "it redirects to file:///etc/passwd; only http:// and https://"),
     ("/empty", [], "no article text found in this page"),
     ("/logo.png", [], "cannot tell what kind of document this is (the server calls it image/png)"),
@@ -466,6 +472,7 @@ def test_fetch_records_the_final_address(server):
     got = fetch(f"{server}/old-address")
     assert got.url == f"{server}/news/rail-corridor"
     assert got.content_type == "text/html" and got.charset == "utf-8" and got.data == PAGE
+    assert fetch(f"{server}/gzipped").data == PAGE  # a compressed answer is unpacked
 
 
 # --- quote ---------------------------------------------------------------------------------------
