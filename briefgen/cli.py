@@ -241,7 +241,7 @@ def templates_list(
     config, _ = load_config(workspace)
     chosen = template or (workspace / config.template if config.template else None)
     builtin = builtin_dir().resolve()
-    for name, folder in resolve_all(template_set(chosen, workspace)):
+    for name, folder in resolve_all(template_set(chosen, workspace, confine_to_workspace=template is None)):
         where = "built-in" if folder.resolve() == builtin else str(folder)
         typer.echo(f"{name}\t{where}")
 

@@ -201,6 +201,11 @@ def template_set(override: Path | None, workspace: Path, where: Location | None 
             raise TemplateError(f"template folder '{printable(override)}' cannot be read (permission denied)", where)
         dirs.append((override, ws_root if confine_to_workspace else
                      Root(override, workspace, f"the template folder {printable(override)}")))
+    if os.path.lexists(workspace / "templates"):
+        try:  # a templates/ linked out of the workspace is refused, not silently passed over
+            ws_root.locate(workspace / "templates")
+        except FileRefused as exc:
+            raise TemplateError(exc.message, Location("templates")) from None
     if ws_root.is_dir(workspace / "templates"):
         dirs.append((workspace / "templates", ws_root))
     dirs.append((builtin_dir(), package_root(builtin_dir())))

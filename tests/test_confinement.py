@@ -150,3 +150,23 @@ def test_paths_are_printed_with_control_characters_escaped(case_workspace, run_c
 
 def test_printable():
     assert printable("a\nb\x1b[31m\u2028") == "a\\nb\\x1b[31m\\u2028"
+
+
+def test_a_templates_folder_linked_out_of_the_workspace_is_refused_not_passed_over(case_workspace, run_cli, tmp_path):
+    ws = case_workspace("valid-minimal")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "sections").mkdir(parents=True)
+    (elsewhere / "sections/summary.md.j2").write_text("# Summary\n", encoding="utf-8")
+    (ws / "templates").symlink_to(elsewhere)
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 1
+    assert err == ("error: templates: 'templates' is outside the workspace (it is a link); briefgen reads only "
+                   "files inside it\n")
+
+
+def test_templates_list_refuses_a_template_setting_outside_the_workspace(case_workspace, run_cli):
+    ws = case_workspace("valid-minimal")
+    (ws / "briefgen.toml").write_text('template = "/etc"\n', encoding="utf-8")
+    code, out, err = run_cli("templates", "list", "--workspace", str(ws))
+    assert code == 1 and out == ""
+    assert "template folder '/etc' is outside the workspace" in err
