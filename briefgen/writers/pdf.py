@@ -279,11 +279,12 @@ class _Heading(Paragraph):
         self.outline = (level, key, plain)
 
 
-LONG_TEXT = 3000
-"""Characters of a paragraph laid out as one reportlab Paragraph. A longer paragraph is set as
-several in a row (cut at a space when there is one): reportlab re-wraps the rest of a paragraph at
-every page it spans, so one paragraph of many pages costs time in the square of its length (1 MB of
-text took minutes); pieces of a few thousand characters keep layout time linear."""
+LONG_TEXT = 8_000
+"""Characters of a paragraph laid out as one reportlab Paragraph (about a page and a half). A longer
+paragraph is set as several in a row (cut at a sentence end or a space when there is one):
+reportlab re-wraps the rest of a paragraph at every page it spans, so one paragraph of many pages
+costs time in the square of its length (1 MB of text took minutes); pieces of a page or two keep
+layout time linear, and paragraphs a reader would write are never cut."""
 
 
 class _Story:
@@ -522,7 +523,9 @@ def _pieces(nodes: tuple[m.Inline, ...], limit: int = LONG_TEXT) -> list[tuple[m
             text = node.text
             while size + len(text) > limit:
                 room = limit - size
-                cut = text.rfind(" ", 0, room + 1)
+                cut = text.rfind(". ", 0, room)  # a sentence end reads best as a piece's end
+                if cut <= room // 2:
+                    cut = text.rfind(" ", 0, room + 1)
                 cut = cut + 1 if cut > room // 2 else max(room, 1)
                 head, text = text[:cut], text[cut:]
                 if head:
