@@ -14,6 +14,8 @@ from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
 from briefgen.files import FileRefused, Root, printable
+from briefgen.provenance import check_brief as check_provenance
+from briefgen.provenance import quote_problem
 from briefgen.quotes import Document
 from briefgen.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
 from briefgen.validate import validate
@@ -107,15 +109,17 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
         problems.append(Problem(Location(BRIEFS_DIR), "no brief found: add a data/briefs/<name>.yaml file"))
     for rel in paths:
         doc, brief = _load(workspace, rel, Brief, problems, fb)
+        unproven: set[tuple] = set()  # records with a quote that failed: fix the quote first
         if doc is not None and isinstance(doc.value, dict):
             # quotes are checked even when the schema fails, so that one run reports both
-            problems += _check_quotes(doc, fb, documents, sources is not None)
+            problems += _check_quotes(doc, fb, documents, sources is not None, unproven)
         if brief is None:
             continue
         if brief.id in fb.briefs:
             problems.append(Problem(doc.at(("id",)), f"duplicate brief id '{brief.id}' (also in {fb.brief_files[brief.id]})"))
             continue
         problems += _check_brief(brief, doc, fb, countries is not None)
+        problems += check_provenance(brief, doc, fb.countries, skip=unproven)
         fb.briefs[brief.id] = brief
         fb.brief_files[brief.id] = rel
 
@@ -208,19 +212,28 @@ def _citations(value, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
             yield from _citations(item, loc + (i,))
 
 
-def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, Document], sources_known: bool) -> list[Problem]:
+def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, Document], sources_known: bool,
+                  unproven: set[tuple]) -> list[Problem]:
+    """Every citation's quote against its document; adds the path of each record with a failing
+    quote to `unproven`, whose fields are then not checked against quotes that are wrong anyway."""
     problems: list[Problem] = []
     for cite_loc, source, quote in _citations(doc.value):
+        weak = quote_problem(quote)
+        if weak:
+            problems.append(Problem(doc.at(cite_loc + ("quote",)), weak))
+            unproven.add(cite_loc[:-2])
         if source not in fb.sources:
             if sources_known:
                 problems.append(Problem(doc.at(cite_loc + ("source",)), f"unknown source id '{source}' (not in {SOURCES_FILE})"))
+                unproven.add(cite_loc[:-2])
             continue
         document = documents.get(source)
-        if document is None:
-            continue  # the unreadable source file is reported already
+        if document is None or weak:
+            continue  # the unreadable source file, or the quote, is reported already
         if document.contains(quote):
             fb.quotes_verified += 1
         else:
+            unproven.add(cite_loc[:-2])
             problems.append(Problem(doc.at(cite_loc + ("quote",)),
                                     f"quote not found in source '{source}' ({fb.sources[source].file}): \"{_short(quote.strip())}\""))
     return problems

@@ -354,3 +354,33 @@ class CountriesFile(Strict):
 
 class SourcesFile(Strict):
     sources: list[Source]
+
+
+# --- provenance: how `check` proves each printed field from the record's own quotes ---------
+
+PROVENANCE: dict[str, str] = {
+    # the brief-ready sentence and its short form: every number and date in them must be quoted
+    "text": "sentence", "label": "sentence",
+    # dates and periods (a range `a/b` is checked end by end)
+    "date": "date", "period": "date", "since": "date", "term": "date",
+    # amounts: the value in its unit and currency must be stated ("US$1 billion" = 1000 million)
+    "low": "amount", "high": "amount", "unit": "amount", "currency": "amount",
+    # counts with their qualifier ("more than 38" is 38, `more than`)
+    "count": "count", "count_qualifier": "count",
+    "sequence": "ordinal",  # 1 is "first"
+    # names of places, people, organisations, events and policies: the whole name is quoted
+    "place": "name", "occasion": "name", "name": "name", "organisation": "name", "acronym": "name",
+    "body": "name", "edition": "name", "main_city": "name", "participants": "name",
+    # descriptions in the desk's words: their capitalised words, acronyms and numbers are quoted
+    "title": "words", "object": "words", "outcome": "words", "kind": "words", "area": "words",
+    "items": "words", "trainees": "words", "institution": "words",
+    # country codes: the country (its name or adjective) is named in the quotes
+    "country": "country", "supporter": "country", "supported": "country", "exporter": "country",
+    "importer": "country", "host": "country", "origin": "country", "owner": "country", "members": "country",
+    # Exempt. `status` is the desk's judgement of what the quotes mean (e.g. `signed` from "are
+    # signed", `potential` from "can export"): a closed list of words, not a fact to quote. `id`,
+    # `sources` and `points` are structure, not statements.
+    "status": "judgement", "id": "structure", "sources": "structure", "points": "structure",
+}
+"""Field name -> how `check` proves it (briefgen/provenance.py). Every field of every record kind
+must be listed (a test keeps this true): a new field is checked, or exempt on purpose."""

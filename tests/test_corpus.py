@@ -109,12 +109,22 @@ def make_countries_a_directory(ws: Path) -> None:
 ENORMOUS_RECORDS = 5000
 _CLONE = """\
   - id: ties-{i}
-    text: The two countries have friendly ties (record {i}).
-    label: Ties {i}
+    text: The two countries have friendly ties (record {tag}).
+    label: Ties {tag}
     sources:
       - source: note
         quote: The two countries have friendly ties.
 """
+
+
+def _tag(i: int) -> str:
+    """A record's tag in letters (4999 -> 'hjd'): a number in a record's text must be in its quote."""
+    letters = ""
+    while True:
+        i, r = divmod(i, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[r] + letters
+        if not i:
+            return letters
 
 
 def make_enormous(ws: Path, records: int = ENORMOUS_RECORDS) -> None:
@@ -122,7 +132,7 @@ def make_enormous(ws: Path, records: int = ENORMOUS_RECORDS) -> None:
     path = ws / BRIEF
     text = path.read_text(encoding="utf-8")
     assert text.count("\ndiplomacy:") == 1
-    clones = "".join(_CLONE.format(i=i) for i in range(records))
+    clones = "".join(_CLONE.format(i=i, tag=_tag(i)) for i in range(records))
     path.write_text(text.replace("\ndiplomacy:", clones + "\ndiplomacy:"), encoding="utf-8")
 
 
@@ -547,7 +557,7 @@ def test_enormous_fact_base_builds_markdown_in_bounded_time_and_memory(case_work
     assert float(seconds) < 60, f"{seconds} s"
     assert int(peak_kb) < 1024 * 1024, f"peak memory {int(peak_kb) // 1024} MiB"
     md = (out / f"pk-kz-brief-{AS_OF}.md").read_text(encoding="utf-8")
-    assert "record 4999" in md
+    assert f"record {_tag(4999)})" in md
 
 
 def test_oversized_file_is_refused_before_it_is_read(case_workspace, run_cli):
