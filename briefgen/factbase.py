@@ -133,7 +133,8 @@ def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Prob
     if path.is_dir() and not path.is_symlink():
         problems.append(Problem(Location(rel), "is a folder, not a file"))
         return None, None
-    doc, found = load_yaml(path, rel, Root(workspace, workspace))
+    # the root joins a relative path to the workspace itself: give it the workspace-relative name
+    doc, found = load_yaml(path.absolute(), rel, Root(workspace, workspace))
     problems += found
     if doc is not None and fb is not None:
         fb.docs[rel] = doc

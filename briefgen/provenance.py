@@ -98,6 +98,7 @@ DATE_PATTERNS = (  # (regex, kind); the en dash is folded to "-"
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
 )
 _ANY_DATE = re.compile(rf"\b(?:{_MONTH})\b|\d{{4}}-\d{{2}}-\d{{2}}")
+_THE_PAIR = re.compile(r"(?i:two) (?:countries|nations|states|sides|governments)\b")
 _YEAR = re.compile(r"(?<![\d.,])(1\d{3}|2\d{3})(?![\d])")
 
 
@@ -300,6 +301,8 @@ class _RecordCheck:
         for number in read_numbers(folded):
             if any(s <= number.start and number.end <= e for s, e in spans):
                 continue  # read as a date above
+            if _THE_PAIR.match(folded, number.start):
+                continue  # "the two countries": the brief's pair, two by the schema, not a sourced figure
             if number.absolute is not None:
                 ok = stated.has_amount(number.absolute)
             else:

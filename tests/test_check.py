@@ -161,6 +161,11 @@ def test_check_defaults_to_the_current_folder(run_cli, monkeypatch):
     assert err.startswith(SHIPPED_WARNINGS), err
 
 
+def test_check_takes_a_workspace_relative_to_the_current_folder(run_cli, monkeypatch):
+    monkeypatch.chdir(REPO_ROOT.parent)
+    assert run_cli("check", "-w", REPO_ROOT.name) == (0, SHIPPED_OK, "")
+
+
 REPO_BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
 _QUOTE_LINE = re.compile(r'^(?P<indent>\s*)quote: "(?P<quote>.*)"\s*$')
 

@@ -78,7 +78,7 @@ def _workspace(tmp_path):
 
 def _check_ok(run_cli, ws) -> None:
     code, out, err = run_cli("check", "--workspace", str(ws))
-    assert (code, err) == (0, ""), err
+    assert code == 0 and "error:" not in err, err  # warnings (e.g. commentary-only records) are allowed
 
 
 def test_record_and_meeting_examples_pass_check(tmp_path, run_cli):

@@ -55,7 +55,7 @@ def test_shipped_facts_pass(run_cli):
     from conftest import REPO_ROOT
 
     code, out, err = run_cli("check", "--workspace", str(REPO_ROOT))
-    assert (code, err) == (0, "")
+    assert code == 0 and "error:" not in err, err
 
 
 # --- small workspaces: one seed sentence, one record ---------------------------------------------
@@ -193,6 +193,13 @@ def check_record(ws, run_cli, text: str, quote: str, fields: str = "") -> list[s
     write_brief(ws, RECORD.format(fields=fields, text=text, quote=quote))
     code, _, err = run_cli("check", "--workspace", str(ws))
     return [line.split(": ", 2)[2] for line in err.splitlines() if line.startswith("error: ")]
+
+
+def test_the_two_countries_are_the_briefs_pair_but_two_ministers_are_a_number(workspace, run_cli):
+    quote = "four officers were educated in 2019."
+    assert check_record(workspace, run_cli, "The two countries say four officers were educated in 2019.", quote) == []
+    assert check_record(workspace, run_cli, "Two ministers say four officers were educated in 2019.", quote) == [
+        'text: the number "Two" is not in the record\'s quotes; they say "four", "2019"']
 
 
 def test_number_words_and_digits_are_the_same_number(workspace, run_cli):
