@@ -163,7 +163,8 @@ def test_check_defaults_to_the_current_folder(run_cli, monkeypatch):
 
 def test_check_takes_a_workspace_relative_to_the_current_folder(run_cli, monkeypatch):
     monkeypatch.chdir(REPO_ROOT.parent)
-    assert run_cli("check", "-w", REPO_ROOT.name) == (0, SHIPPED_OK, "")
+    code, out, err = run_cli("check", "-w", REPO_ROOT.name)
+    assert (code, out) == (0, SHIPPED_OK) and "error" not in err
 
 
 REPO_BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
