@@ -355,7 +355,7 @@ class _RecordCheck:
                  and str(int(n.value)) not in self.stated.years]
         spoken = f"{'' if qualifier == 'exactly' else qualifier + ' '}{_fmt(value)}"
         if not same:
-            self.fail(path, f"count: {_fmt(value)}" + (f" ({spoken})" if has_qualifier else "")
+            self.fail(path, f"count: {_fmt(value)}" + (f" ({spoken})" if qualifier != "exactly" else "")
                       + f" is not in the record's quotes; {_they_say(shown, 'count')}")
         elif has_qualifier and not any(n.qualifier == qualifier for n in same):
             where = path[:-1] + ("count_qualifier",) if qualifier_written else path

@@ -371,6 +371,7 @@ PROVENANCE: dict[str, str] = {
     # names of places, people, organisations, events and policies: the whole name is quoted
     "place": "name", "occasion": "name", "name": "name", "organisation": "name", "acronym": "name",
     "body": "name", "edition": "name", "main_city": "name", "participants": "name",
+    "group": "name",  # who a diaspora figure counts, in the source's words
     # descriptions in the desk's words: their capitalised words, acronyms and numbers are quoted
     "title": "words", "object": "words", "outcome": "words", "kind": "words", "area": "words",
     "items": "words", "trainees": "words", "institution": "words",

@@ -245,7 +245,7 @@ def test_an_only_stop_words_quote_says_why(workspace, run_cli):
 MEETING = """diplomacy:
   meetings:
     - id: mtg
-      date: "2026-02-03"
+      date: "{date}"
       place: {place}
       participants:
         - name: {name}
@@ -259,16 +259,29 @@ MEETING = """diplomacy:
 
 
 def test_names_must_be_quoted_whole(workspace, run_cli):
-    write_brief(workspace, MEETING.format(place="Astana", name="Aida Balayeva"))
+    write_brief(workspace, MEETING.format(date="2026-02-03", place="Astana", name="Aida Balayeva"))
     code, _, err = run_cli("check", "--workspace", str(workspace))
     assert "country: KZ (Kazakhstan) is not named" in err  # the quote names neither country
-    write_brief(workspace, MEETING.format(place="Almaty", name="Aida Balayeva").replace("          country: KZ\n", "          country: PK\n"))
+    write_brief(workspace, MEETING.format(date="2026-02-03", place="Almaty", name="Aida Balayeva").replace("          country: KZ\n", "          country: PK\n"))
     found = errors(run_cli, workspace)
     assert found[0] == 'error: data/briefs/pk-kz.yaml:9: place: "Almaty" is not in the record\'s quotes'
-    write_brief(workspace, MEETING.format(place="Astana", name="Aida Balaeva"))
+    write_brief(workspace, MEETING.format(date="2026-02-03", place="Astana", name="Aida Balaeva"))
     found = errors(run_cli, workspace)
     assert found[0] == ('error: data/briefs/pk-kz.yaml:11: name: "Aida Balaeva" is not in the record\'s quotes; '
                         'the nearest words they have are "aida balayeva"')
+
+
+def test_a_date_range_is_supported_day_by_day(workspace, run_cli):
+    write_brief(workspace, MEETING.format(date="2026-02-03/2026-02-04", place="Astana", name="Aida Balayeva")
+                .replace("country: KZ", "country: PK").replace("in Astana, opened", "in Astana, Pakistan, opened"))
+    (workspace / "seeds" / "note.txt").write_text(SEED.replace("in Astana, opened", "in Astana, Pakistan, opened"))
+    code, _, err = run_cli("check", "--workspace", str(workspace))
+    assert (code, err) == (0, "")
+    write_brief(workspace, MEETING.format(date="2026-02-03/2026-02-05", place="Astana", name="Aida Balayeva")
+                .replace("country: KZ", "country: PK").replace("in Astana, opened", "in Astana, Pakistan, opened"))
+    assert errors(run_cli, workspace) == [
+        "error: data/briefs/pk-kz.yaml:8: date: 2026-02-03/2026-02-05 (5 February 2026) is not in the record's "
+        'quotes; they say "3-4 February 2026"']
 
 
 def test_an_acronym_may_stand_for_the_quoted_words(workspace, run_cli):
