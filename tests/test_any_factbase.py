@@ -75,9 +75,9 @@ def test_two_meetings_with_points_stay_separate_blocks(tmp_path):
 
 def test_records_of_one_kind_are_paragraphs_of_their_own(tmp_path):
     doc = render(tmp_path, {"diplomacy": {"relations": [
-        {"id": "r1", "text": "Relations are friendly."}, {"id": "r2", "text": "Both value cooperation."}]}}).document
+        {"id": "r1", "text": "Relations between them are friendly."}, {"id": "r2", "text": "Both sides value cooperation."}]}}).document
     found = [x.split("[")[0] for x in texts(doc)]
-    assert "Relations are friendly." in found and "Both value cooperation." in found, found
+    assert "Relations between them are friendly." in found and "Both sides value cooperation." in found, found
 
 
 def test_a_meeting_without_place_or_participants_leaves_no_stray_punctuation(tmp_path):
@@ -89,20 +89,20 @@ def test_a_meeting_without_place_or_participants_leaves_no_stray_punctuation(tmp
 
 
 def test_a_brief_without_key_facts_has_no_key_facts_box(tmp_path):
-    doc = render(tmp_path, {"outlook": [{"id": "o1", "text": "Ties will grow."}]}).document
+    doc = render(tmp_path, {"outlook": [{"id": "o1", "text": "Ties between them will grow."}]}).document
     assert not [b for b in blocks(doc) if isinstance(b, model.Callout)]
 
 
 def test_support_without_a_term_has_no_placeholder(tmp_path):
     md = render(tmp_path, {"multilateral": {"support": [
-        {"id": "s1", "text": "Pakistan backed the bid.", "supporter": "PK", "supported": "KZ", "object": "bid"}]}}).markdown
+        {"id": "s1", "text": "Pakistan backed the bid of Kazakhstan.", "supporter": "PK", "supported": "KZ", "object": "bid"}]}}).markdown
     assert "–" not in md.split("# Multilateral")[1].split("\n#")[0]
     assert "| Term |" not in md
 
 
 def test_key_facts_diaspora_line_says_only_what_the_record_says(tmp_path):
     md = render(tmp_path, {"people": {"diaspora": [
-        {"id": "d1", "count": 2000, "origin": "PK", "host": "KZ",
+        {"id": "d1", "count": 2000, "count_qualifier": "about", "origin": "PK", "host": "KZ",
          "text": "About 2,000 Pakistani students study in Kazakhstan."}]}}).markdown
     assert "citizens" not in md
     assert "**Diaspora:** About 2,000 Pakistani students study in Kazakhstan." in md
@@ -117,7 +117,7 @@ def test_key_facts_diaspora_line_with_the_records_own_group(tmp_path):
 
 def test_key_facts_membership_without_acronym_uses_the_name(tmp_path):
     md = render(tmp_path, {"multilateral": {"memberships": [
-        {"id": "m1", "organisation": "Asia Forum", "members": ["PK", "KZ"], "text": "Both are in the Asia Forum."}]}}).markdown
+        {"id": "m1", "organisation": "Asia Forum", "members": ["PK", "KZ"], "text": "Pakistan and Kazakhstan are both in the Asia Forum."}]}}).markdown
     assert "**Shared memberships:** Asia Forum[^report]" in md
 
 
@@ -132,7 +132,7 @@ def test_a_meeting_is_one_chronology_entry_whatever_its_points_carry(tmp_path):
 
 
 def test_a_policy_name_ending_with_a_full_stop_is_not_doubled(tmp_path):
-    md = render(tmp_path, {"policies": [{"id": "p1", "name": "Vision Central Asia Inc.", "text": "It is a policy."}]}).markdown
+    md = render(tmp_path, {"policies": [{"id": "p1", "name": "Vision Central Asia Inc.", "text": "Vision Central Asia Inc. is a policy."}]}).markdown
     assert "Inc.." not in md and "**Vision Central Asia Inc.**" in md
 
 
@@ -185,12 +185,12 @@ def goal(id: str, high: float, text: str, **fields) -> dict:
 def test_key_facts_show_the_latest_dated_trade_goal_and_the_section_dates_them(tmp_path):
     md = render(tmp_path, {"economy": {"goals": [
         goal("g-old", 1, "The two countries aim for US$1 billion of trade."),
-        goal("g-new", 3, "In February 2026 the leaders set a goal of US$3 billion.", date="2026-02-04")]}}).markdown
+        goal("g-new", 3, "On 4 February 2026 the leaders set a goal of US$3 billion.", date="2026-02-04")]}}).markdown
     keyfacts = md.split("::: keyfacts")[1].split(":::")[0]
     assert keyfacts.count("Trade goal") == 1
     assert "**Trade goal (4 February 2026):** US$3 billion" in keyfacts
     economy = md.split("# Trade and economy")[1]
-    assert economy.index("**4 February 2026.** In February 2026") < economy.index("The two countries aim for")
+    assert economy.index("**4 February 2026.** On 4 February 2026") < economy.index("The two countries aim for")
 
 
 def test_several_undated_trade_goals_leave_key_facts_silent_on_the_goal(tmp_path):
