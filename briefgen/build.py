@@ -18,6 +18,7 @@ from briefgen.config import Config, load_config
 from briefgen.errors import BriefgenError, BriefgenWarning, FontError, InvalidInput, Location, Problem
 from briefgen.factbase import FactBase, load_factbase
 from briefgen.output import safe_name, write_all
+from briefgen.suggest import did_you_mean
 
 ALL_FORMATS = ("pdf", "docx", "md", "html")
 
@@ -69,11 +70,21 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
     if wanted is None:
         if len(fb.briefs) == 1:
             return next(iter(fb.briefs))
-        raise BriefgenError(f"this workspace has {len(fb.briefs)} briefs; name one: {', '.join(sorted(fb.briefs))}")
+        raise BriefgenError(f"this workspace has {len(fb.briefs)} briefs; name one (or build --all):"
+                            + _listing(fb), exit_code=USAGE)
     if wanted not in fb.briefs:
-        known = ", ".join(sorted(fb.briefs)) or "none"
-        raise BriefgenError(f"no brief '{wanted}' in {Location('data/briefs')} (briefs: {known})")
+        hint = did_you_mean(wanted, fb.briefs)
+        raise BriefgenError(f"no brief '{wanted}' in {Location('data/briefs')}" + (f"; {hint}" if hint else "")
+                            + " The briefs are:" + _listing(fb), exit_code=USAGE)
     return wanted
+
+
+USAGE = 2  # the exit code of a usage mistake, as typer gives for a wrong option
+
+
+def _listing(fb: FactBase) -> str:
+    return "".join(f"\n  {brief_id}\t{fb.briefs[brief_id].title}\t({fb.brief_files[brief_id]})"
+                   for brief_id in sorted(fb.briefs)) or " none"
 
 
 def load_inputs(workspace: Path, only: str | None = None, template: Path | None = None) -> tuple[Config, FactBase]:
@@ -93,15 +104,16 @@ def load_inputs(workspace: Path, only: str | None = None, template: Path | None 
     return config, fb
 
 
-def check_workspace(workspace: Path, warn=None) -> FactBase:
+def check_workspace(workspace: Path, warn=None, template: Path | None = None) -> FactBase:
     """What `briefgen check` proves: the fact base and briefgen.toml are valid, and every brief renders
-    through its templates and theme. Only the writers (fonts, glyphs, files) are left to `build`.
+    through its templates and theme (the set `template` heads, as `build --template` uses it). Only
+    the writers (fonts, glyphs, files) are left to `build`.
     `warn(message)` is called for each warning a build of a brief would give (currency, as of today)."""
-    config, fb = load_inputs(workspace)
+    config, fb = load_inputs(workspace, template=template)
     problems: dict[str, Problem] = {}  # keyed by text: a broken template fails every brief the same way
     for brief_id in sorted(fb.briefs):
         try:
-            prepared = prepare(BuildRequest(workspace, brief=brief_id), loaded=(config, fb))
+            prepared = prepare(BuildRequest(workspace, brief=brief_id, template=template), loaded=(config, fb))
             for message in prepared.warnings:
                 (warn or (lambda _m: None))(message)
         except BriefgenError as exc:

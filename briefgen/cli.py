@@ -57,12 +57,16 @@ def _root(
 
 
 @app.command()
-def check(workspace: WorkspaceOpt = Path(".")) -> None:
-    """Validate the fact base (schema, dates, ids, every quote against its source), briefgen.toml,
-    and that every brief renders through its templates and theme."""
+def check(
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first, "
+                                                     "as `build --template` would use it.", file_okay=False)] = None,
+    workspace: WorkspaceOpt = Path("."),
+) -> None:
+    """Validate the fact base (schema, dates, ids, every quote against its source, every printed value
+    against its record's quotes), briefgen.toml, and that every brief renders through its templates and theme."""
     from briefgen.build import check_workspace
 
-    fb = check_workspace(workspace, warn=_warn)
+    fb = check_workspace(workspace, warn=_warn, template=template)
     from briefgen.attribution import factbase_warnings
 
     for problem in factbase_warnings(fb):
@@ -77,10 +81,22 @@ def _parse_date(value: str | None):
         return None
     from datetime import date
 
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if not m:
+        raise typer.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD, e.g. 2026-11-26")
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        raise typer.BadParameter(f"'{value}': there is no month {month} (months run 01 to 12)")
     try:
-        return date.fromisoformat(value)
+        return date(year, month, day)
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+        import calendar
+
+        last = calendar.monthrange(year, month)[1]
+        raise typer.BadParameter(f"'{value}': there is no such day; {calendar.month_name[month]} {year} has "
+                                 f"{last} days") from None
 
 
 def _formats(value: str) -> tuple[str, ...]:

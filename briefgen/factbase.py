@@ -17,6 +17,7 @@ from briefgen.files import FileRefused, Root, printable
 from briefgen.provenance import check_brief as check_provenance
 from briefgen.provenance import quote_problem
 from briefgen.quotes import Document
+from briefgen.suggest import close_matches, did_you_mean, nearest_passage
 from briefgen.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
 from briefgen.validate import validate
 from briefgen.yamlfile import YamlDoc, load_yaml
@@ -184,7 +185,8 @@ def _check_brief(brief: Brief, doc: YamlDoc, fb: FactBase, countries_known: bool
     if countries_known:
         for loc, code in _country_codes(brief):
             if code not in fb.countries:
-                problems.append(Problem(doc.at(loc), f"unknown country code '{code}' (not in {COUNTRIES_FILE})"))
+                problems.append(Problem(doc.at(loc), f"unknown country code '{code}' (not in {COUNTRIES_FILE}; "
+                                                     f"{_nearest_countries(code, fb.countries)})"))
     seen: dict[str, int | None] = {}
     for loc, record in iter_records(brief):
         where = doc.at(loc + ("id",))
@@ -225,7 +227,9 @@ def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, Document], so
             unproven.add(cite_loc[:-2])
         if source not in fb.sources:
             if sources_known:
-                problems.append(Problem(doc.at(cite_loc + ("source",)), f"unknown source id '{source}' (not in {SOURCES_FILE})"))
+                hint = did_you_mean(source, fb.sources)
+                problems.append(Problem(doc.at(cite_loc + ("source",)),
+                                        f"unknown source id '{source}' (not in {SOURCES_FILE}{'; ' + hint if hint else ''})"))
                 unproven.add(cite_loc[:-2])
             continue
         document = documents.get(source)
@@ -235,8 +239,7 @@ def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, Document], so
             fb.quotes_verified += 1
         else:
             unproven.add(cite_loc[:-2])
-            problems.append(Problem(doc.at(cite_loc + ("quote",)),
-                                    f"quote not found in source '{source}' ({fb.sources[source].file}): \"{_short(quote.strip())}\""))
+            problems.append(Problem(doc.at(cite_loc + ("quote",)), _not_found(quote, source, fb.sources[source].file, document)))
     return problems
 
 
@@ -256,5 +259,20 @@ def _country_codes(brief: Brief) -> Iterator[tuple[tuple, str]]:
                 yield loc + ("participants", i, "country"), p.country
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _not_found(quote: str, source: str, file: str, document: Document) -> str:
+    """The whole quote, then the source's nearest passage with what differs marked."""
+    message = f"quote not found in source '{source}' ({file}): \"{quote.strip()}\""
+    passage = nearest_passage(document.text, quote)
+    return message + (f"; {passage.describe(file)}" if passage else "; no passage of the source shares its words")
+
+
+def _nearest_countries(code: str, countries: dict[str, Country]) -> str:
+    near = close_matches(code, countries, n=3, cutoff=0.5)
+    near += [c for c in sorted(countries) if c[0] == code[:1] and c not in near]
+    near.sort(key=lambda c: c[0] != code[:1])  # KG: KZ before PK
+    if not near:
+        near = sorted(countries)[:5]
+    if not near:
+        return "the file lists no country"
+    listed = ", ".join(f"{c} ({countries[c].name})" for c in near[:3])
+    return f"did you mean {listed}?" if len(near) == 1 else f"nearest: {listed}"

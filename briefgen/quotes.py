@@ -25,6 +25,7 @@ class Document:
     """A source document's text, folded once so that many quotes can be checked cheaply."""
 
     def __init__(self, text: str):
+        self.text = text  # as in the file, for the line of the nearest passage when a quote is not found
         self.folded = fold(text)
 
     def contains(self, quote: str) -> bool:

@@ -85,7 +85,17 @@ Period = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_pe
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 """A record or source id: lower-case letters, digits and hyphens (safe in file names)."""
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+def _check_country_code(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        if re.fullmatch(r"[A-Za-z]{2}", value):
+            raise ValueError(f"'{value}' is not a country code: codes are written in capitals; did you mean "
+                             f"'{value.upper()}'?")
+        raise ValueError(f"'{value}' is not a country code: use the two-letter code of a country in "
+                         "data/countries.yaml, e.g. 'PK'")
+    return value
+
+
+CountryCode = Annotated[str, AfterValidator(_check_country_code)]
 """ISO 3166-1 alpha-2 code of a country in data/countries.yaml."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_printable)]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import typing
+
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Problem
+from briefgen.suggest import did_you_mean
 from briefgen.yamlfile import YamlDoc
 
 
@@ -13,7 +16,7 @@ def validate(model: type[BaseModel], doc: YamlDoc) -> tuple[BaseModel | None, li
     try:
         return model.model_validate(doc.value), []
     except ValidationError as exc:
-        return None, _problems(exc, doc)
+        return None, _problems(exc, doc, model)
 
 
 def dotted(loc: tuple) -> str:
@@ -44,21 +47,47 @@ def _is_branch_tag(part: str) -> bool:
     return "[" in part or part in {"str", "int", "float", "bool", "list", "dict"}
 
 
-def _problems(exc: ValidationError, doc: YamlDoc) -> list[Problem]:
+def _problems(exc: ValidationError, doc: YamlDoc, model: type[BaseModel]) -> list[Problem]:
     grouped: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
         grouped.setdefault(_data_path(err["loc"], doc.value), []).append(err)
     problems = []
     for path, errs in grouped.items():
-        problems.append(Problem(doc.at(path), _message(path, errs)))
+        problems.append(Problem(doc.at(path), _message(path, errs, model)))
     return problems
 
 
-def _message(path: tuple, errs: list[dict]) -> str:
+def _keys_at(model: type[BaseModel], path: tuple) -> list[str]:
+    """The keys the schema allows at `path` (a record, a citation...), to suggest from."""
+    current: object = model
+    for part in path:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's model is already in hand
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _model_in(current.model_fields[part].annotation)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _model_in(tp: object) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as `list[Citation]` or `Record | None`."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(path: tuple, errs: list[dict], model: type[BaseModel]) -> str:
     kinds = {e["type"] for e in errs}
     if "extra_forbidden" in kinds:
         parent = dotted(path[:-1])
-        return f"unknown key '{path[-1]}'" + (f" in {parent}" if path[:-1] else "")
+        message = f"unknown key '{path[-1]}'" + (f" in {parent}" if path[:-1] else "")
+        allowed = _keys_at(model, path[:-1])
+        hint = did_you_mean(str(path[-1]), allowed) if allowed else ""
+        return message + (f"; {hint}" if hint else "")
     if "missing" in kinds:
         parent = dotted(path[:-1])
         return f"missing required key '{path[-1]}'" + (f" in {parent}" if path[:-1] else "")

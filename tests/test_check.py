@@ -27,18 +27,18 @@ EXPECTED: dict[str, list[tuple[str, int, list[str]]]] = {
     "tab-indentation": [(BRIEF, 15, ["YAML syntax error", "tab character", "spaces"])],
     "unknown-key": [
         (BRIEF, 13, ["missing required key 'text'", "summary[1]"]),
-        (BRIEF, 14, ["unknown key 'txt'", "summary[1]"]),
+        (BRIEF, 14, ["unknown key 'txt'", "summary[1]", "did you mean 'text'?"]),
     ],
     "missing-key": [(BRIEF, 16, ["missing required key 'quote'", "summary[1].sources[0]"])],
     "wrong-type": [(BRIEF, 4, ["countries", "valid list"])],
-    "unknown-source-id": [(BRIEF, 16, ["unknown source id 'notes'", SOURCES])],
+    "unknown-source-id": [(BRIEF, 16, ["unknown source id 'notes'", SOURCES, "did you mean 'note'?"])],
     "invented-quote": [(BRIEF, 17, ["quote not found", "'note'", "seeds/note.txt", "The two countries have close ties."])],
     "invalid-date": [
         (BRIEF, 8, ["summary[0].date", "invalid date '2022-13-01'"]),
         (BRIEF, 22, ["diplomacy.meetings[0].date", "invalid date '2022-02-30'", "no such day"]),
     ],
     "duplicate-record-id": [(BRIEF, 13, ["duplicate record id 'relations'", "first on line 7"])],
-    "unknown-country": [(BRIEF, 27, ["unknown country code 'KG'", COUNTRIES])],
+    "unknown-country": [(BRIEF, 27, ["unknown country code 'KG'", COUNTRIES, "nearest: KZ (Kazakhstan), PK (Pakistan)"])],
     "missing-source-file": [(SOURCES, 6, ["source file 'seeds/notes.txt'", "not found"])],
     "source-not-utf8": [(SOURCES, 6, ["source file 'seeds/note.txt'", "not valid UTF-8", "line 2 of that file"])],
     # A schema error does not hide a wrong quote in the same brief.
@@ -224,8 +224,34 @@ def test_british_spelling_in_a_quote_is_caught(repo_workspace, run_cli):
                 if "first few countries to recognize" in path.read_text(encoding="utf-8").splitlines()[n - 1])
     _edit_line(path, line, lambda text: text.replace("recognize", "recognise"))
     code, out, err = run_cli("check", "--workspace", str(repo_workspace))
-    assert_reports(code, out, err, [(REPO_BRIEF, line, ["quote not found in source 'pk-kz-relations-article'",
-                                                       "recognise"])])
+    assert_reports(code, out, err, [(REPO_BRIEF, line, [
+        "quote not found in source 'pk-kz-relations-article'",
+        # the whole quote, then the source's passage with the difference marked, at its line in the source
+        '"Pakistan was among the first few countries to recognise Kazakhstan when it achieved independence in '
+        'December 1991."',
+        "the nearest passage, seeds/pakistan-kazakhstan-relations-article-undated.txt line 1, is \"Pakistan was "
+        "among the first few countries to [recognize] Kazakhstan when it achieved independence in December 1991.…\""
+        ' — you wrote "recognise"'])])
+
+
+def test_a_quote_not_found_names_the_line_of_the_nearest_passage_in_the_source(repo_workspace, run_cli):
+    path = repo_workspace / REPO_BRIEF
+    line = next(n for n in _repo_quote_lines()
+                if "Mukhtar Tleuberdi met with" in path.read_text(encoding="utf-8").splitlines()[n - 1])
+    _edit_line(path, line, lambda text: text.replace("Tleuberdi", "Tleuberdy"))
+    code, out, err = run_cli("check", "--workspace", str(repo_workspace))
+    assert code == 1 and f"{REPO_BRIEF}:{line}: " in err
+    assert ("seeds/tdi-tashkent-fm-meeting-2022-07-30.txt line 2, is \"…Deputy Prime Minister and Kazakhstan's "
+            "Foreign Minister Mukhtar [Tleuberdi] met with") in err and 'you wrote "Tleuberdy"' in err
+
+
+def test_a_lower_case_country_code_is_explained_in_words(case_workspace, run_cli):
+    ws = case_workspace(BASE_CASE)
+    brief = ws / BRIEF
+    brief.write_text(brief.read_text(encoding="utf-8").replace("country: PK", "country: pk"), encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 1 and "'pk' is not a country code: codes are written in capitals; did you mean 'PK'?" in err
+    assert "^[A-Z]" not in err  # no regular expression
 
 
 # Broken YAML appended to the end of a data file must be reported in that file, on the appended line.
