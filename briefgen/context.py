@@ -13,6 +13,7 @@ from functools import partial
 
 from markupsafe import Markup
 
+from briefgen.citation import cite_source
 from briefgen.factbase import FactBase, iter_records
 from briefgen.schema import Brief, Record, Source
 from briefgen.templates import MarkdownText
@@ -214,6 +215,7 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
         "shared_memberships": shared,
         "cite": cite,
         "note": note,
+        "citation": partial(cite_source, locale=info.locale),
     }
 
 
