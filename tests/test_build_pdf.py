@@ -100,7 +100,8 @@ def test_fonts_are_embedded_truetype(reader):
 def test_data_currency_line_and_source_notes(reader):
     text = " ".join(page_texts(reader))
     assert "Sources current to 30 July 2022" in text
-    assert "Source notes" in text and "seeds/tdi-tashkent-fm-meeting-2022-07-30.txt" in text
+    assert "Source notes" in text and "TDI, 30 July 2022" in text
+    assert "seeds/" not in text  # the workspace file is for check, not for the reader
 
 
 def test_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
@@ -192,7 +193,7 @@ def test_list_shows_the_brief(run_cli):
 
 def test_unknown_brief_and_bad_as_of_are_refused(run_cli, tmp_path):
     code, _, err = run_cli("build", "nope", "--workspace", str(REPO_ROOT), "--out", str(tmp_path))
-    assert code == 1 and "no brief 'nope'" in err
+    assert code == 2 and "no brief 'nope'" in err  # a usage mistake
     code, _, err = run_cli("build", "--as-of", "26/11/2026", "--workspace", str(REPO_ROOT), "--out", str(tmp_path))
     assert code == 2 and "YYYY-MM-DD" in err
     assert list(tmp_path.iterdir()) == []

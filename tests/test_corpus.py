@@ -243,8 +243,14 @@ LONG_RECORD = " ".join(f"The ministers discussed item {i} of the agenda at lengt
 
 
 def make_tall_records(ws: Path) -> None:
+    # the quote must state what the record prints (every number, the participant's name)
+    long_name = ("Alexander Minister-Ministerovich " * 95).strip()
     replace_in_brief("text: The Foreign Ministers met in Tashkent on 30 July 2022.", f"text: {LONG_RECORD}")(ws)
-    replace_in_brief("- name: A. Minister", "- name: " + "Alexander Minister-Ministerovich " * 95)(ws)
+    replace_in_brief("- name: A. Minister", "- name: " + long_name)(ws)
+    said = f"is A. Minister. {LONG_RECORD} {long_name}."
+    replace_in_brief("is A. Minister.\"", f"{said}\"")(ws)
+    seed = ws / "seeds/note.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("is A. Minister.", said), encoding="utf-8")
 
 
 def several_pages(files: dict[str, Path]) -> None:

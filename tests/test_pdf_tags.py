@@ -205,6 +205,8 @@ def test_note_markers_link_to_their_notes_and_back(shipped):
             assert target_page == note.kids[0].kids[0][1]
             assert norm(note.text(tagged.pages)).startswith(f"{number}. ")
             assert str(annot.Contents) == f"Source note {number}"
+        elif "/A" in annot and "/URI" in annot.A:  # a source's URL in its note: a web link, not a page
+            assert str(annot.A.URI).startswith(("https://", "http://"))
         elif element.parent.role == "P" and element.parent.parent.role == "Note":  # back to the first marker
             number = element.text(tagged.pages).strip().rstrip(".")
             assert target_page == first_ref_page[number]
