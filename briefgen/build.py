@@ -75,7 +75,7 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
     if wanted not in fb.briefs:
         hint = did_you_mean(wanted, fb.briefs)
         raise BriefgenError(f"no brief '{wanted}' in {Location('data/briefs')}" + (f"; {hint}" if hint else "")
-                            + " The briefs are:" + _listing(fb), exit_code=USAGE)
+                            + "; the briefs are:" + _listing(fb), exit_code=USAGE)
     return wanted
 
 
@@ -83,8 +83,9 @@ USAGE = 2  # the exit code of a usage mistake, as typer gives for a wrong option
 
 
 def _listing(fb: FactBase) -> str:
-    return "".join(f"\n  {brief_id}\t{fb.briefs[brief_id].title}\t({fb.brief_files[brief_id]})"
-                   for brief_id in sorted(fb.briefs)) or " none"
+    # one line: messages are printed with their control characters (line breaks too) escaped
+    return " " + ("; ".join(f"{brief_id} ({fb.brief_files[brief_id]}: {fb.briefs[brief_id].title})"
+                            for brief_id in sorted(fb.briefs)) or "none")
 
 
 def load_inputs(workspace: Path, only: str | None = None, template: Path | None = None) -> tuple[Config, FactBase]:
