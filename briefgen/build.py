@@ -176,6 +176,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
         title=brief.title,
         subject=brief.subject,
         author=config.author or organisation or "briefgen",
+        organisation=organisation,
         keywords=tuple(names) + ("bilateral brief", marking) if marking else tuple(names) + ("bilateral brief",),
         language=locale.replace("_", "-"),
         marking=marking,

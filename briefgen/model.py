@@ -155,6 +155,7 @@ class Meta:
     title: str
     subject: str = ""
     author: str = ""
+    organisation: str = ""  # the office issuing the brief (letterhead; the logo's alternative text)
     keywords: tuple[str, ...] = ()
     language: str = "en-GB"
     marking: str = ""

@@ -40,6 +40,7 @@ class PageContent:
     unmarked_text: list[str] = field(default_factory=list)  # text-showing operators outside marked content
     problems: list[str] = field(default_factory=list)  # nesting errors
     mcid_tags: dict[int, str] = field(default_factory=dict)
+    images: list = field(default_factory=list)  # the marked-content stack (tag, mcid) where each XObject is drawn
 
 
 def read_page(page: pikepdf.Page) -> PageContent:
@@ -72,6 +73,8 @@ def read_page(page: pikepdf.Page) -> PageContent:
                 result.problems.append("EMC without BMC/BDC")
             else:
                 stack.pop()
+        elif op == "Do":
+            result.images.append(list(stack))
         elif op in TEXT_OPERATORS:
             strings = operands[0] if op == "TJ" else operands[-1:]
             text = "".join("".join(cmap.get(b, "\ufffd") for b in bytes(s))

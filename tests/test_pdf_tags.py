@@ -486,3 +486,51 @@ def test_a_long_paragraph_and_a_row_taller_than_a_page_stay_one_element_each():
     assert_well_tagged(document, tagged)
     (p,) = [e for e in tagged.elements("P")]
     assert len({k[1] for k in p.kids}) >= 2  # one P over several pages
+
+
+def _png(path):
+    from PIL import Image as PILImage
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (300, 100), (30, 60, 120)).save(path)
+
+
+def test_the_logo_is_a_figure_named_after_the_organisation(repo_workspace, run_cli, tmp_path):
+    theme = tmp_path / "theme"
+    _png(theme / "crest.png")
+    (theme / "theme.toml").write_text('logo = "crest.png"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", "-w", str(repo_workspace), "--template", str(theme), "--format", "pdf",
+                                "--out", str(out))
+    assert code == 0, err
+    tagged = TaggedPdf(stdout.strip().splitlines()[-1])
+    (figure,) = tagged.elements("Figure")
+    assert str(figure.obj.Alt) == "Logo: Central Asia Desk"
+    assert tagged.root.kids[0] is figure  # read first, before the letterhead
+    (stack,) = tagged.pages[0].images
+    assert [tag for tag, _ in stack] == ["/Figure"] and stack[0][1] == figure.kids[0][2]
+
+
+def test_without_an_organisation_the_logo_is_an_artifact():
+    theme = Theme()
+    object.__setattr__(theme, "logo", "x.png")
+    import io
+
+    from PIL import Image as PILImage
+
+    buf = io.BytesIO()
+    PILImage.new("RGB", (30, 10)).save(buf, format="PNG")
+    theme._logo = buf.getvalue()
+    tagged = TaggedPdf(pdf_writer.write(m.Document(meta(), (m.Paragraph(t("Text.")),)), theme))
+    assert tagged.elements("Figure") == []
+    assert [[tag for tag, _ in stack] for stack in tagged.pages[0].images] == [["/Artifact"]]
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdfinfo") is None, reason="poppler's pdfinfo is not installed")
+def test_pdfinfo_says_tagged(shipped, tmp_path):
+    import subprocess
+
+    _, data, _ = shipped
+    (tmp_path / "b.pdf").write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "b.pdf")], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)

@@ -58,7 +58,7 @@ def write(document: m.Document, theme: Theme, standard: str = "ua-1", tagged: bo
         creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
         invariant=1 if meta.reproducible else 0,
     )
-    story = _logo(theme) + _Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
+    story = _logo(theme, tags, meta.organisation) + _Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
     doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name, tags))
     return buf.getvalue()
 
@@ -544,8 +544,9 @@ def _pieces(nodes: tuple[m.Inline, ...], limit: int = LONG_TEXT) -> list[tuple[m
 LOGO_HEIGHT_MM = 16
 
 
-def _logo(theme: Theme) -> list[Flowable]:
-    """The letterhead logo above the title block, at a fixed height and its own aspect ratio."""
+def _logo(theme: Theme, tags: pdf_tags.Tagger, organisation: str) -> list[Flowable]:
+    """The letterhead logo above the title block, at a fixed height and its own aspect ratio;
+    a Figure whose alternative text is the organisation's name (without one, an artifact)."""
     data = theme.logo_bytes()
     if data is None:
         return []
@@ -553,7 +554,10 @@ def _logo(theme: Theme) -> list[Flowable]:
 
     width, height = ImageReader(io.BytesIO(data)).getSize()
     h = LOGO_HEIGHT_MM * mm
-    return [Image(io.BytesIO(data), width=h * width / height, height=h, hAlign="LEFT"), Spacer(0, 4 * mm)]
+    logo = Image(io.BytesIO(data), width=h * width / height, height=h, hAlign="LEFT")
+    if organisation:
+        logo = tags.tag(logo, tags.add("Figure", Alt=f"Logo: {organisation}"))
+    return [logo, Spacer(0, 4 * mm)]
 
 
 # --- pages -------------------------------------------------------------------------

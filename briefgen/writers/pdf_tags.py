@@ -528,6 +528,17 @@ class TaggingCanvas(rl_canvas.Canvas):
         super().drawText(aTextObject)
         self._code.append("/Artifact BMC")
 
+    def drawImage(self, *args, **kw):
+        """An image drawn for a tagged flowable (the logo, a `Figure`) is marked content too."""
+        node = self._tagger.current() if self._tagger.enabled else None
+        if node is None:
+            return super().drawImage(*args, **kw)
+        self._code.append("EMC " + self._tagger._mcid(self._pageNumber, node))
+        try:
+            return super().drawImage(*args, **kw)
+        finally:
+            self._code.append("EMC /Artifact BMC")
+
     @contextmanager
     def artifact(self, kind: str, subtype: str | None = None):
         """Mark page furniture with its artifact type (Pagination: header, footer, page numbers)."""
