@@ -82,8 +82,8 @@ def attribution_warnings(brief: Brief, sources: dict[str, Source], at) -> list[P
     for path, name, record in key_fact_records(brief):
         if rests_only_on_commentary(record, sources):
             found.append(Problem(at(path + ("id",)),
-                                 f"'{record.id}' rests only on commentary ({_ids(record, sources)}), and the key-facts "
-                                 f"box ({name}) would state it in the brief's own voice: cite an official or news source"))
+                                 f"'{record.id}' rests only on commentary ({_ids(record, sources)}): the key-facts box "
+                                 f"({name}) leaves it out; cite an official or news source to show it there"))
     return found
 
 

@@ -164,7 +164,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     codes = "-".join(fb.countries[c].iso3 for c in brief.countries)
     reference = "/".join(p for p in (config.reference_prefix, codes, as_of.isoformat()) if p)
     info = BuildInfo(issued=created.date(), as_of=as_of, marking=marking, organisation=organisation,
-                     reference=reference, locale=locale)
+                     reference=reference, locale=locale, stale_after_months=config.stale_after_months)
 
     sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
     env = _environment(tset, locale)

@@ -34,6 +34,7 @@ class BuildInfo:
     organisation: str
     reference: str
     locale: str
+    stale_after_months: int = 12
 
 
 _ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -157,8 +158,9 @@ def chronology(brief: Brief) -> list[ChronologyEntry]:
     for loc, record in iter_records(brief):
         if loc and loc[0] == "summary" or "points" in loc:
             continue
-        if when(record):
-            entries.append(ChronologyEntry(str(when(record)), record))
+        at = record.date or record.period  # a 'since' date starts a running total, which is not an event
+        if at:
+            entries.append(ChronologyEntry(str(at), record))
     return sorted(entries, key=lambda e: sort_key(e.date))
 
 
@@ -216,6 +218,48 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
         "cite": cite,
         "note": note,
         "citation": partial(cite_source, locale=info.locale),
+        **editorial_context(fb, brief, info, sources),
+    }
+
+
+def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list[Source]) -> dict[str, object]:
+    """What keeps a brief current, attributed and short (briefgen/views.py): the currency line and
+    banner, 'then' titles, the year of a figure, what the summary already tells, what rests only on
+    commentary, and sentences for records of one shape."""
+    from briefgen import views
+    from briefgen.attribution import rests_only_on_commentary
+
+    def key_fact(value):
+        """A record (or the records of a list) the key-facts box may show: not told by the summary,
+        not resting only on commentary. A list stays a list; a record is returned, or None."""
+        def ok(r) -> bool:
+            return r is not None and not views.told_in(r, brief.summary) and not rests_only_on_commentary(r, fb.sources)
+
+        if isinstance(value, (list, tuple)):
+            return [r for r in value if ok(r)]
+        return value if ok(value) else None
+
+    body = [r for loc, r in iter_records(brief) if loc[0] not in ("summary", "policies")]
+    meetings = brief.diplomacy.meetings
+    then = {mt.id: views.held_then(mt, meetings, info.as_of, info.stale_after_months) for mt in meetings}
+    return {
+        "currency": views.currency(sources, info.as_of, info.stale_after_months),
+        "participants": lambda mt: [views.participant(p, fb.countries, then.get(mt.id, False)) for p in mt.participants],
+        "year_of": lambda *records: max((y for r in records if (y := views.year_of(r, fb.sources))), default=None),
+        "told_in": views.told_in,
+        "in_summary": lambda record: views.told_in(record, brief.summary),
+        "on_commentary": lambda record: rests_only_on_commentary(record, fb.sources),
+        "key_fact": key_fact,
+        "volume": current(brief.economy.volumes),
+        "untold_policies": [p for p in brief.policies if not views.told_in(p, body, fully=True)],
+        "groups": views.groups,
+        "events": views.events,
+        "agreements_sentence": views.agreements_sentence,
+        "support_sentence": partial(views.support_sentence, countries=fb.countries, locale=info.locale),
+        "join_list": views.join_list,
+        "organisations": views.organisations,
+        "possessive": views.possessive,
+        "number_word": views.number_word,
     }
 
 

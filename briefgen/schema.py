@@ -256,6 +256,24 @@ class TradeGoal(Record):
     unit: Literal["thousand", "million", "billion"]
 
 
+class TradeVolume(Record):
+    """A measured trade figure (the total, or one direction) for a year or period: what a minister
+    asks first. With none recorded, the brief says plainly that the sources give no trade volume."""
+
+    value: float = Field(ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    unit: Literal["thousand", "million", "billion"]
+    exporter: CountryCode | None = Field(None, description="With importer, one direction; both absent: the total")
+    importer: CountryCode | None = None
+
+    @model_validator(mode="after")
+    def _dated(self):
+        # a volume without its year cannot be told from a goal or an old figure
+        if self.date is None and self.period is None:
+            raise ValueError("a trade volume needs 'date' (e.g. 2023) or 'period' (e.g. 2022/2023): the year it measures")
+        return self
+
+
 class TradeFlow(Record):
     """What goes from one country to the other, category by category."""
 
@@ -323,6 +341,7 @@ class Multilateral(Strict):
 
 
 class Economy(Strict):
+    volumes: list[TradeVolume] = []
     goals: list[TradeGoal] = []
     flows: list[TradeFlow] = []
     potential: list[Record] = []

@@ -111,3 +111,21 @@ def soffice_to_pdf(docx: Path, outdir: Path) -> Path:
                     "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
                    check=True, capture_output=True, timeout=180, env=env)
     return outdir / f"{docx.stem}.pdf"
+
+
+def told_by(record) -> str:
+    """What a built brief must contain to tell a record: its own text, or, for a record of one shape
+    that the built-in templates tell in a grouped sentence or fold into another section, the value
+    that names it there (the organisation, the agreement's area, what was supported, the policy)."""
+    from briefgen.schema import Agreement, Membership, Policy, Support
+
+    match record:
+        case Membership(members=members) if len(members) >= 2:
+            return record.organisation
+        case Agreement():
+            return record.area
+        case Support():
+            return record.object
+        case Policy():
+            return record.name.split(" (")[0]
+    return record.text

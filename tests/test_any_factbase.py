@@ -112,13 +112,13 @@ def test_key_facts_diaspora_line_with_the_records_own_group(tmp_path):
     md = render(tmp_path, {"people": {"diaspora": [
         {"id": "d1", "count": 2000, "count_qualifier": "more than", "group": "Pakistani students", "origin": "PK",
          "host": "KZ", "text": "More than 2,000 Pakistani students study in Kazakhstan."}]}}).markdown
-    assert "**Diaspora:** more than 2,000 Pakistani students in Kazakhstan[^report]" in md
+    assert "**Diaspora:** more than 2,000 Pakistani students in Kazakhstan (2026)[^report]" in md  # the year of its source
 
 
 def test_key_facts_membership_without_acronym_uses_the_name(tmp_path):
     md = render(tmp_path, {"multilateral": {"memberships": [
         {"id": "m1", "organisation": "Asia Forum", "members": ["PK", "KZ"], "text": "Pakistan and Kazakhstan are both in the Asia Forum."}]}}).markdown
-    assert "**Shared memberships:** Asia Forum[^report]" in md
+    assert "**Shared memberships:** Asia Forum (2026)[^report]" in md
 
 
 def test_a_meeting_is_one_chronology_entry_whatever_its_points_carry(tmp_path):
