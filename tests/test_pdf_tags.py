@@ -76,8 +76,8 @@ def expected_leaves(document: m.Document) -> list[tuple[str, str]]:
                         for r in group:
                             out.extend((role, plain(r[i]) if i < len(r) else "") for i in range(ncols))
                 case m.Callout(title=title, blocks=inner):
-                    if title:
-                        out.append((f"H{min(level + 1, 6)}", title))
+                    if title:  # before the first heading (a title-block banner) the title is a paragraph
+                        out.append((f"H{min(level + 1, 6)}" if level else "P", title))
                     blocks(inner)
                 case m.Quote(blocks=inner):
                     blocks(inner)
@@ -162,7 +162,7 @@ def test_headings_lists_tables_and_key_facts_are_structured(shipped):
         assert len(ths) == len(table.header[0])
         assert all(th.obj.A.Scope == "/Column" for th in ths)
         assert len([e for e in element.walk() if e.role == "TR"]) == len(table.header) + len(table.rows)
-    (aside,) = tagged.elements("Aside")
+    *_banner, aside = tagged.elements("Aside")  # the "Not current" banner, then the key-facts box
     assert tagged.role_map["/Aside"] == "/Div"
     assert aside.kids[0].role == "H2" and aside.kids[0].text(tagged.pages).strip() == "Key facts"
     assert [k.role for k in aside.kids[1:]] == ["L"]

@@ -169,8 +169,10 @@ class Tagger:
         return f"H{self.heading_level}"
 
     def box_heading(self) -> str:
-        """The role of a box's title: one level below the section it is in."""
-        return f"H{min(self.heading_level + 1, 6)}"
+        """The role of a box's title: one level below the section it is in. Before the first heading
+        (a banner in the title block) it is a paragraph: an H1 there would have no bookmark, and the
+        document's headings would start inside an aside."""
+        return f"H{min(self.heading_level + 1, 6)}" if self.heading_level else "P"
 
     @contextmanager
     def inside(self, node: Node):
