@@ -258,7 +258,7 @@ class _RecordCheck:
                 self.sentence(path, value)
             elif kind == "date":
                 self.date(path, name, value)
-            elif kind == "amount" and name in ("low", "high"):
+            elif kind == "amount" and name in ("low", "high", "value"):
                 self.amount(path, name, value, model)
             elif kind == "count" and name == "count":
                 self.count(path, model, "count_qualifier" in fields, "count_qualifier" in set_fields)

@@ -393,7 +393,7 @@ PROVENANCE: dict[str, str] = {
     # dates and periods (a range `a/b` is checked end by end)
     "date": "date", "period": "date", "since": "date", "term": "date",
     # amounts: the value in its unit and currency must be stated ("US$1 billion" = 1000 million)
-    "low": "amount", "high": "amount", "unit": "amount", "currency": "amount",
+    "low": "amount", "high": "amount", "value": "amount", "unit": "amount", "currency": "amount",
     # counts with their qualifier ("more than 38" is 38, `more than`)
     "count": "count", "count_qualifier": "count",
     "sequence": "ordinal",  # 1 is "first"
