@@ -25,7 +25,7 @@ def section(markdown: str, heading: str) -> str:
     return markdown.split(f"# {heading}\n", 1)[1].split("\n# ", 1)[0]
 
 
-OUTLOOK = {"outlook": [{"id": "o1", "text": "Ties will grow."}]}
+OUTLOOK = {"outlook": [{"id": "o1", "text": "Ties will grow this year."}]}
 
 
 # --- currency ------------------------------------------------------------------------------
@@ -60,7 +60,12 @@ def test_a_brief_with_only_undated_sources_says_it_cannot_show_its_currency(tmp_
 
 
 def meeting(id, day, *people, **fields):
-    return {"id": id, "date": day, "place": "Tashkent", "text": "The Foreign Ministers met.", **fields,
+    """A meeting in Tashkent whose text states every printed value (date, place, people, titles, countries)."""
+    from briefgen.context import format_partial_date
+
+    who = " and ".join(f"{t} {n} of {'Pakistan' if c == 'PK' else 'Kazakhstan'}" for n, t, c in people)
+    text = f"On {format_partial_date(day)} in Tashkent, {who or 'the Foreign Ministers'} met."
+    return {"id": id, "date": day, "place": "Tashkent", "text": text, **fields,
             "participants": [{"name": n, "title": t, "country": c} for n, t, c in people]}
 
 
@@ -133,7 +138,7 @@ def test_a_running_total_is_not_a_chronology_event(tmp_path):
         {"id": "t1", "count": 38, "count_qualifier": "more than", "trainees": "officers", "institution": "schools",
          "host": "PK", "since": "2005", "text": "Since 2005, more than 38 officers have trained in Pakistan."},
         {"id": "t2", "count": 4, "trainees": "officers", "institution": "a centre", "host": "PK", "period": "2019/2020",
-         "text": "Four officers trained at a centre in 2019–2020."}]}})
+         "text": "Four officers trained at a centre in Pakistan in 2019–2020."}]}})
     chronology = section(out, "Chronology")
     assert "2019–2020" in chronology and "2005" not in chronology
     assert "Since 2005, more than 38 officers" in section(out, "Defence and security")
@@ -152,17 +157,17 @@ def test_memberships_agreements_and_support_are_grouped(tmp_path):
             for i, area in enumerate(["trade and investment", "defence", "training"])]},
         "multilateral": {
             "memberships": [{"id": f"m{i}", "organisation": name, "acronym": acr, "members": ["PK", "KZ"],
-                             "text": f"Both are members of the {name}."} for i, (name, acr) in enumerate(orgs)],
+                             "text": f"Pakistan and Kazakhstan are in the {name} ({acr})."} for i, (name, acr) in enumerate(orgs)],
             "support": [
                 {"id": "s1", "supporter": "PK", "supported": "KZ", "object": "bid for EXPO-2017", "outcome": "successful",
-                 "text": "Pakistan backed the EXPO-2017 bid."},
+                 "text": "Pakistan backed the successful EXPO-2017 bid of Kazakhstan."},
                 {"id": "s2", "supporter": "KZ", "supported": "PK", "object": "candidature to the Human Rights Council",
-                 "term": "2018/2020", "text": "Kazakhstan backed the Human Rights Council candidature."},
+                 "term": "2018/2020", "text": "Kazakhstan backed the Human Rights Council candidature of Pakistan for 2018–2020."},
                 {"id": "s3", "supporter": "PK", "supported": "KZ", "object": "candidature to the Statistical Commission",
-                 "term": "2017/2020", "text": "Pakistan backed the Statistical Commission candidature."}]}})
+                 "term": "2017/2020", "text": "Pakistan backed the Statistical Commission candidature of Kazakhstan for 2017–2020."}]}})
     assert ("Pakistan and Kazakhstan are both members of the Organisation of Islamic Cooperation (OIC), the Economic "
             "Cooperation Organization (ECO) and the Shanghai Cooperation Organisation (SCO).[^report]") in out
-    assert "Both are members of" not in out and "| Organisation |" not in out
+    assert "are in the" not in out and "| Organisation |" not in out
     assert "Three memoranda of understanding have been signed, on trade and investment, defence, and training.[^report]" in out
     multilateral = section(out, "Multilateral cooperation and mutual support")
     assert ("Pakistan supported Kazakhstan’s successful bid for EXPO-2017 and candidature to the Statistical Commission "
@@ -172,12 +177,12 @@ def test_memberships_agreements_and_support_are_grouped(tmp_path):
 
 
 def test_trade_rows_of_one_direction_are_one_row(tmp_path):
-    flows = [{"id": f"f{i}", "exporter": "PK", "importer": "KZ", "items": ["goods"], "text": f"Pakistan sells goods {i}."}
+    flows = [{"id": f"f{i}", "exporter": "PK", "importer": "KZ", "items": ["goods"], "text": f"Pakistan sells goods {i} to Kazakhstan."}
              for i in range(2)] + [{"id": "f9", "exporter": "KZ", "importer": "PK", "items": ["oil"],
-                                    "text": "Kazakhstan sells oil."}]
+                                    "text": "Kazakhstan sells oil to Pakistan."}]
     table = [line for line in md(tmp_path, {"economy": {"flows": flows}}).splitlines() if line.startswith("| ")]
-    assert table[1:] == ["| Pakistan to Kazakhstan | Pakistan sells goods 0.[^report] Pakistan sells goods 1.[^report] |",
-                         "| Kazakhstan to Pakistan | Kazakhstan sells oil.[^report] |"]
+    assert table[1:] == ["| Pakistan to Kazakhstan | Pakistan sells goods 0 to Kazakhstan.[^report] Pakistan sells goods 1 to Kazakhstan.[^report] |",
+                         "| Kazakhstan to Pakistan | Kazakhstan sells oil to Pakistan.[^report] |"]
 
 
 def test_a_policy_another_section_tells_is_folded_there(tmp_path):
