@@ -193,3 +193,9 @@ def test_a_policy_another_section_tells_is_folded_there(tmp_path):
     assert "Policy frames" not in md(tmp_path / "a", told)
     untold = {"policies": [{"id": "p1", "name": "Vision Central Asia", "owner": "PK", "text": quote}]}
     assert "# Policy frames" in md(tmp_path / "b", untold)
+
+
+def test_a_commentary_source_note_says_what_it_is(tmp_path):
+    out = md(tmp_path, OUTLOOK, sources=[source("report", "2026-02-04", type="commentary")])
+    assert "Commentary, author not named: the brief attributes what only this source supports.\n" in out
+    assert "Commentary" not in md(tmp_path / "b", OUTLOOK).split("# Source notes", 1)[1]
