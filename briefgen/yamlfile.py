@@ -129,6 +129,23 @@ def load_yaml(path: Path, display_path: str, root=None) -> tuple[YamlDoc | None,
             return None, [Problem(Location(display_path), f"file is {size / 2**20:.0f} MB; fact files may be "
                                                           f"at most {MAX_FILE_BYTES // 2**20} MB (split it into several briefs)")]
         return None, [Problem(exc.location, exc.message)]
+    key = (str(path), display_path)
+    last = _last_parse.get(key)
+    if last is not None and last[0] == raw:
+        return last[1], list(last[2])
+    doc, problems = _parse_bytes(raw, display_path)
+    _last_parse[key] = (raw, doc, tuple(problems))
+    return doc, problems
+
+
+# The last parse of each file: a process that loads the fact base again (`--watch` after a save, an
+# `--all` worker brief after brief, `check` of several briefs) parses again only the files whose bytes
+# changed. The file is still read, through its door, every time; an entry is used only when the bytes
+# are the same, so it is never stale, and there is one entry per file, so the memo cannot grow.
+_last_parse: dict[tuple[str, str], tuple[bytes, YamlDoc | None, tuple[Problem, ...]]] = {}
+
+
+def _parse_bytes(raw: bytes, display_path: str) -> tuple[YamlDoc | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
