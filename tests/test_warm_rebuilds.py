@@ -1,0 +1,69 @@
+"""What keeps repeated builds in one process quick (`--watch`, `--all` workers): files whose bytes have
+not changed are not parsed again, and the watcher hands a save over at once."""
+
+from __future__ import annotations
+
+import os
+
+import watchfiles
+
+from briefgen import yamlfile
+from briefgen.build import BuildRequest
+
+
+def counting_parses(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    original = yamlfile.parse_yaml
+    monkeypatch.setattr(yamlfile, "parse_yaml", lambda text, shown: (parsed.append(shown), original(text, shown))[1])
+    return parsed
+
+
+def test_an_unchanged_file_is_parsed_once(tmp_path, monkeypatch):
+    parsed = counting_parses(monkeypatch)
+    path = tmp_path / "facts.yaml"
+    path.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    first, problems = yamlfile.load_yaml(path, "facts.yaml")
+    again, problems_again = yamlfile.load_yaml(path, "facts.yaml")
+    assert parsed == ["facts.yaml"]
+    assert again.value == first.value == {"a": 1, "b": ["x", "y"]}
+    assert again.line_of(("b", 1)) == 2 and problems == problems_again == []
+
+
+def test_a_changed_file_is_parsed_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
+    parsed = counting_parses(monkeypatch)
+    path = tmp_path / "facts.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    stamp = path.stat().st_mtime_ns
+    yamlfile.load_yaml(path, "facts.yaml")
+    path.write_text("a: 2\n", encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    doc, _ = yamlfile.load_yaml(path, "facts.yaml")
+    assert doc.value == {"a": 2}
+    assert parsed == ["facts.yaml", "facts.yaml"]
+
+
+def test_a_broken_file_keeps_its_problems_when_read_again(tmp_path):
+    path = tmp_path / "facts.yaml"
+    path.write_text("a: [\n", encoding="utf-8")
+    first = yamlfile.load_yaml(path, "facts.yaml")
+    second = yamlfile.load_yaml(path, "facts.yaml")
+    assert first[0] is None and second[0] is None
+    assert [str(p) for p in first[1]] == [str(p) for p in second[1]] and first[1]
+    second[1].clear()  # a caller's list is its own: the next read still reports the problem
+    assert yamlfile.load_yaml(path, "facts.yaml")[1]
+
+
+def test_the_watcher_hands_a_save_over_within_a_few_milliseconds(repo_workspace, tmp_path, monkeypatch):
+    """watchfiles waits `step` ms of quiet before it yields; its default (50 ms) is half a rebuild."""
+    from briefgen import watch
+
+    seen = {}
+
+    def fake_watch(*paths, **options):
+        seen.update(options)
+        return iter(())
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    watch.watch(BuildRequest(workspace=repo_workspace, formats=("md",), out=tmp_path / "out"), lambda _: None,
+                lambda _: None)
+    assert seen["step"] <= 10
