@@ -3,6 +3,9 @@
 Each size runs in its own process (`python -m benchmarks.stages`), so its peak RSS is its own
 (read with os.wait4). Inside, a build of the shipped brief warms up imports, fonts and locale data;
 the figures are medians of builds of the synthetic brief, each load → PDF + DOCX + Markdown + HTML.
+Those in-process figures are the breakdown; the growth target is judged on whole processes
+(`cli_scale`: cold `briefgen build --format all` of each size, interleaved, with its peak RSS), and
+the batch on cold `build --all` with one worker per core against `--jobs 1` (`cli_batches`).
 """
 
 from __future__ import annotations
