@@ -129,7 +129,7 @@ def _measure(tmp: Path, content: dict[str, Path], env: dict, n_in: int, n_slow: 
     peer = {
         "typst": peers.typst_compile(content["md"], tmp, n_in, "as written"),
         "typst dialect": peers.typst_compile(content["dialect"], tmp, n_in, "pandoc dialect"),
-        "weasyprint": peers.weasyprint_pdf(content["html"], n_in),
+        "weasyprint": peers.weasyprint_pdf(content["html"], n_slow),
         "libreoffice": peers.libreoffice_pdf(content["docx"], tmp, n_slow),
     }
     out = str(tmp / "out")

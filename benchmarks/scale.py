@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -113,10 +114,12 @@ def cli_scale(tmp: Path, sizes: list[Size], rounds: int, env: dict | None = None
     return interleaved(specs, rounds)
 
 
-def cli_marginal(sizes: list[Size], cli: dict[str, Figure]) -> list[tuple[str, float]]:
-    """Whole-process cost of each record added between consecutive sizes (cold `build --format all`)."""
+def cli_marginal(sizes: list[Size], cli: dict[str, Figure], cpu: bool = False) -> list[tuple[str, float]]:
+    """Whole-process cost of each record added between consecutive sizes (cold `build --format all`): wall
+    time, or with `cpu` the process's CPU time."""
+    value = lambda f: statistics.median(f.cpu) if cpu else f.median
     single = [s for s in sizes if s.label in cli and cli[s.label].median is not None and not cli[s.label].error]
-    return [(f"{a.label} → {b.label}", (cli[b.label].median - cli[a.label].median) / (b.records - a.records))
+    return [(f"{a.label} → {b.label}", (value(cli[b.label]) - value(cli[a.label])) / (b.records - a.records))
             for a, b in pairwise(single) if b.records > a.records]
 
 

@@ -34,13 +34,19 @@ def _load(*figs) -> float | None:
     return statistics.median(loads) if loads else None
 
 
+def _cpu_ratio(a, b) -> float | None:
+    if a is None or b is None or a.error or b.error or not a.cpu or not b.cpu:
+        return None
+    return ratio(statistics.median(a.cpu), statistics.median(b.cpu))
+
+
 def targets(fig: dict) -> list[Target]:
     cf, pandoc = fig["cold"], fig["cold"]["pandoc"]
 
     def cold_target(key: str, name: str, limit: float | None) -> Target:
         return Target(name, ratio(_med(cf[key]), _med(pandoc)), limit,
                       f"cold `{cf[key].name}` / cold `pandoc brief.md -o brief.docx`", load=_load(cf[key], pandoc),
-                      cause=anatomy_text(fig, key))
+                      cpu=_cpu_ratio(cf[key], pandoc), cause=anatomy_text(fig, key))
 
     t = [
         cold_target("docx", "cold build --format docx vs cold pandoc", DOCX_PER_PANDOC),
@@ -54,9 +60,11 @@ def targets(fig: dict) -> list[Target]:
                     load=_load(watch), cause=watch_text(fig)))
     steps = scale.cli_marginal(fig["sizes"], fig["cli_scale"])
     growth = ratio(steps[1][1], steps[0][1]) if len(steps) >= 2 else None
+    cpu_steps = scale.cli_marginal(fig["sizes"], fig["cli_scale"], cpu=True)
     t.append(Target("cost per record, 10×→50× vs 1×→10×", growth, GROWTH,
                     "whole-process time per added record (cold `build --format all`), 10× → 50× / 1× → 10×",
-                    load=_load(*fig["cli_scale"].values()), cause=growth_text(fig, steps)))
+                    load=_load(*fig["cli_scale"].values()), cause=growth_text(fig, steps),
+                    cpu=ratio(cpu_steps[1][1], cpu_steps[0][1]) if len(cpu_steps) >= 2 else None))
     big = fig["cli_scale"].get("50×")
     t.append(Target("50× peak memory", big.rss_mb if big is not None and not big.error else None, RSS_MB,
                     "peak RSS of a cold `build --format all` of the 50× fact base", unit="MB", load=_load(big)))
@@ -67,6 +75,7 @@ def targets(fig: dict) -> list[Target]:
                         "`--jobs 1` (≤ 0.59× is ≥ 1.7× the throughput)", load=_load(serial, parallel)))
     t.append(Target("cold --help vs import typer", ratio(_med(cf["help"]), _med(cf["typer"])), HELP_PER_TYPER,
                     "cold `briefgen --help` / cold `python -c \"import typer\"`", load=_load(cf["help"], cf["typer"]),
+                    cpu=_cpu_ratio(cf["help"], cf["typer"]),
                     cause=f"Largest imports of `briefgen --help` (python -X importtime, self time by package): "
                           f"{imports_text(fig, 'help')}."))
     return t
