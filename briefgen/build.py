@@ -299,8 +299,9 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
             theme = settle(theme)  # both writers name the same family; a missing font warns once
         for fmt in formats:
             write = get_writer(fmt)
+            limit = None
             try:
-                with time_limit(WRITE_SECONDS):
+                with time_limit(WRITE_SECONDS) as limit:
                     if fmt == "docx":
                         out[fmt] = write(prepared.document, theme, reference=prepared.reference_docx)
                     elif fmt == "pdf":
@@ -309,7 +310,10 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
                         out[fmt] = write(prepared.document, theme)
             except FontError as exc:
                 raise _located(exc, prepared.factbase) from None
-            except TimeLimit:
+            except Exception as exc:
+                # reportlab turns some exceptions raised inside its layout into its own (LayoutError)
+                if not (isinstance(exc, TimeLimit) or (limit is not None and limit.expired)):
+                    raise
                 raise BriefgenError(f"the {fmt.upper()} writer was still working after {WRITE_SECONDS} s: the brief "
                                     "is far too long (is a fact or a template producing megabytes of text?)") from None
     prepared.warnings += [str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)]

@@ -15,6 +15,7 @@ import re
 import signal
 import stat
 import threading
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,17 +312,19 @@ class TimeLimit(Exception):
 def time_limit(seconds: float):
     """Raise TimeLimit in the running code after `seconds` (then every second, in case a filter
     swallows it). SIGALRM exists on POSIX and reaches only the main thread; elsewhere no limit."""
+    state = types.SimpleNamespace(expired=False)  # code that catches TimeLimit and raises its own error
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
+        yield state
         return
 
     def expire(_signum, _frame):
+        state.expired = True
         raise TimeLimit()
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
-        yield
+        yield state
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)

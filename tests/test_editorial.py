@@ -4,12 +4,21 @@ Built from fact bases the tests write (tests/factbase_maker.py), through the bui
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+
+import pytest
 
 from briefgen.build import BuildRequest, prepare
 from factbase_maker import source, write_workspace
 
 AS_OF = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def issued_on_as_of(monkeypatch):
+    """The day of issue is AS_OF, whatever day the tests run (the title block compares the two)."""
+    noon = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 12, tzinfo=timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(noon.timestamp())))
 
 
 def md(tmp_path, brief: dict, as_of: date = AS_OF, **kw) -> str:

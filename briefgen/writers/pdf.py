@@ -26,6 +26,7 @@ from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, Image, ListFlowable, ListItem,
     PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
 )
+from reportlab.platypus.flowables import LIIndenter
 
 from briefgen import model as m
 from briefgen.errors import BriefgenError, BriefgenWarning, FontError
@@ -279,6 +280,17 @@ class _Heading(Paragraph):
         self.outline = (level, key, plain)
 
 
+class _ItemIndenter(LIIndenter):
+    """A list item's content, split like any paragraph. reportlab's LIIndenter refuses to split a
+    paragraph when all but one of its lines would fit; for an item taller than a page, at the top of
+    a page, that refusal is a LayoutError. The paragraph's own widow and orphan rules decide instead."""
+
+    def split(self, aW, aH):
+        parts = self._flowable.split(aW - self._leftIndent - self._rightIndent, aH)
+        return [_ItemIndenter(part, leftIndent=self._leftIndent, rightIndent=self._rightIndent,
+                              bullet=self._bullet if i == 0 else None) for i, part in enumerate(parts)]
+
+
 LONG_TEXT = 8_000
 """Characters of a paragraph laid out as one reportlab Paragraph (about a page and a half). A longer
 paragraph is set as several in a row (cut at a sentence end or a space when there is one):
@@ -383,8 +395,13 @@ class _Story:
         options = dict(bulletFontName=self.s["body"].fontName, bulletFontSize=size, leftIndent=size * 1.4,
                        bulletColor=colors.HexColor(self.theme.colours.accent), spaceAfter=size * 0.3)
         if kind == "bullet":
-            return tags.label_bullets(ListFlowable(flows, bulletType="bullet", start="•", **options), labels)
-        return tags.label_bullets(ListFlowable(flows, bulletType="1", start=start, bulletFormat="%s.", **options), labels)
+            lf = ListFlowable(flows, bulletType="bullet", start="•", **options)
+        else:
+            lf = ListFlowable(flows, bulletType="1", start=start, bulletFormat="%s.", **options)
+        for indenter in lf._content:
+            if type(indenter) is LIIndenter:  # (LIIndenter forwards attribute writes to its content)
+                object.__setattr__(indenter, "__class__", _ItemIndenter)
+        return tags.label_bullets(lf, labels)
 
     def table(self, t: m.Table) -> list[Flowable]:
         s = self.s
