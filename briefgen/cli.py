@@ -371,6 +371,7 @@ def _handle_signals() -> dict:
     from briefgen.errors import Interrupted
 
     def stop(_signum, _frame):
+        _state["interrupted"] = True
         raise Interrupted()
 
     previous = {}
@@ -388,8 +389,9 @@ def main(argv: list[str] | None = None) -> None:
     Usage errors are typer's (exit 2); invalid input exits 1; anything unexpected exits 70 with a
     one-line message, and a traceback only with --debug.
     """
-    from briefgen.errors import BriefgenError
+    from briefgen.errors import BriefgenError, Interrupted
 
+    _state["interrupted"] = False
     previous = _handle_signals()
     try:
         app(args=argv, prog_name="briefgen")
@@ -404,6 +406,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if _state["debug"]:
             raise
+        if _state.get("interrupted"):
+            # a library caught Interrupted inside its own code and raised its own error (reportlab
+            # does while saving): the cause is still the interruption, and cleanup has run
+            typer.echo(f"error: {Interrupted.MESSAGE}", err=True)
+            sys.exit(Interrupted.exit_code)
         typer.echo(f"internal error: {type(exc).__name__}: {_safe(exc)} (run with --debug for a traceback)", err=True)
         sys.exit(70)
     finally:

@@ -545,3 +545,28 @@ def test_output_errors_name_the_folder_in_error_form(where, tmp_path):
     assert m, done.stderr
     assert Path(m.group("path")).name in ("briefs", "2024"), done.stderr
     assert re.search(r"(?i)is a file|not a (folder|directory)", m.group("message")), done.stderr
+
+
+def test_an_interruption_a_library_turns_into_its_own_error_is_still_an_interruption(
+        repo_workspace, tmp_path, run_cli, monkeypatch):
+    """reportlab catches exceptions raised while it saves and raises its own (a KeyError about a
+    'forward reference'): a SIGTERM arriving then must still exit 130 with the interruption message,
+    not as an internal error."""
+    import os
+    import signal
+
+    from briefgen.errors import Interrupted
+    from briefgen.writers import pdf
+
+    def write(*_args, **_kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except Interrupted:
+            raise KeyError("forward reference to 'Page3' not resolved upon final formatting") from None
+        raise AssertionError("the signal handler did not run")
+
+    monkeypatch.setattr(pdf, "write", write)
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("build", "--format", "pdf", "--workspace", str(repo_workspace), "--out", str(out))
+    assert (code, stdout, stderr) == (130, "", f"error: {Interrupted.MESSAGE}\n")
+    assert not out.exists() or not any(out.iterdir())
