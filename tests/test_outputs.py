@@ -438,8 +438,10 @@ def test_signal_during_startup_is_an_interruption(sig, workspaces, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen(build_cmd(workspaces["minimal"], out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=ENV)
-    _wait_until(proc.pid, _handles(signal.SIGINT))  # Python is up (its own SIGINT handler is installed)
-    time.sleep(0.08)  # ... and importing briefgen's dependencies
+    # The console entry's handlers are in place (Python itself never catches SIGTERM): before that
+    # moment the interpreter is still starting, and a signal there is Python's, not briefgen's
+    _wait_until(proc.pid, _handles(signal.SIGTERM))
+    time.sleep(0.08)  # ... and briefgen is importing its dependencies
     proc.send_signal(getattr(signal, sig))
     _, stderr = proc.communicate(timeout=TIMEOUT)
     assert not out.exists() or not any(out.iterdir())
