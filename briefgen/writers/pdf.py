@@ -24,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, Image, ListFlowable, ListItem,
-    PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+    KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
 )
 from reportlab.platypus.flowables import LIIndenter
 
@@ -196,12 +196,16 @@ def _texts(document: m.Document):
 # --- styles ------------------------------------------------------------------------
 
 
+SHORT_TABLE_ROWS = 4  # never split across pages; at 6 the shipped brief gained a page of nine lines
+
+
 def _styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphStyle]:
     size = theme.body_size
     c = theme.colours
     text = colors.HexColor(c.text)
+    # No widows or orphans: a paragraph split by a page break leaves at least two lines on each page.
     base = ParagraphStyle("body", fontName=f"{body}-regular", fontSize=size, leading=size * 1.38,
-                          textColor=text, spaceAfter=size * 0.6, alignment=TA_LEFT)
+                          textColor=text, spaceAfter=size * 0.6, alignment=TA_LEFT, allowWidows=0, allowOrphans=0)
 
     def derive(name, **kw):
         return ParagraphStyle(name, parent=base, **kw)
@@ -210,11 +214,11 @@ def _styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "h1": derive("h1", fontName=f"{head}-bold", fontSize=size * 1.35, leading=size * 1.7, textColor=heading,
-                     spaceBefore=size * 1.3, spaceAfter=size * 0.5, keepWithNext=1),
+                     spaceBefore=size * 1.3, spaceAfter=size * 0.5),
         "h2": derive("h2", fontName=f"{head}-bold", fontSize=size * 1.1, leading=size * 1.45, textColor=heading,
-                     spaceBefore=size * 0.9, spaceAfter=size * 0.35, keepWithNext=1),
+                     spaceBefore=size * 0.9, spaceAfter=size * 0.35),
         "h3": derive("h3", fontName=f"{head}-bold", fontSize=size, leading=size * 1.35, textColor=text,
-                     spaceBefore=size * 0.7, spaceAfter=size * 0.25, keepWithNext=1),
+                     spaceBefore=size * 0.7, spaceAfter=size * 0.25),
         "title": derive("title", fontName=f"{head}-bold", fontSize=size * 2.0, leading=size * 2.4,
                         textColor=heading, spaceAfter=size * 0.3),
         "subtitle": derive("subtitle", fontName=f"{body}-italic", fontSize=size * 1.1, leading=size * 1.45,
@@ -335,9 +339,8 @@ class _Story:
             flow = self.block(b)
             if (flow and isinstance(flow[0], CondPageBreak) and len(out) >= 2
                     and isinstance(out[-1], _Heading) and isinstance(out[-2], CondPageBreak)):
-                # A heading's keepWithNext would hold it only to the table's CondPageBreak, which has
-                # no height, and leave it alone at the foot of a page: ask once, above the heading,
-                # for room for the heading and the table's start.
+                # The heading's own room check does not know a table follows: ask once, above the
+                # heading, for room for the heading and the table's start.
                 room = flow[0].height + self.theme.body_size * 4
                 out[-2] = CondPageBreak(max(out[-2].height, room))
                 flow = flow[1:]
@@ -350,10 +353,11 @@ class _Story:
             case m.Heading(level=level, children=c):
                 self.headings += 1
                 style = s.get(b.style or "", None) or s[f"h{min(level, 3)}"]
-                # keepWithNext holds a heading to a following paragraph or table, but reportlab
-                # cannot keep anything with a list (a container): without room for the heading and
-                # a few lines below it, start the next page instead of leaving the heading alone.
-                flow: list[Flowable] = [CondPageBreak(self.theme.body_size * 6)]
+                # Without room for the heading and the first lines below it (two lines of a
+                # paragraph, a list's first item, a table's start), start the next page instead of
+                # leaving the heading alone. Not keepWithNext: that would move the heading's whole
+                # next paragraph (or list) along with it and leave the foot of the page empty.
+                flow: list[Flowable] = [CondPageBreak(self.theme.body_size * 8)]
                 heading = _Heading(self.inline(c), style, level, f"h{self.headings}", m.plain_text(c))
                 return flow + [self.tags.tag(heading, self.tags.heading(level))]
             case m.Paragraph(children=c, style=style):
@@ -451,10 +455,15 @@ class _Story:
         # Not keepWithNext: that would move a long table whole to the next page. Instead start on a
         # new page only when the caption, header and a couple of rows would not fit.
         out.append(CondPageBreak(self.theme.body_size * 9))
+        whole: list[Flowable] = []
         if t.caption:
-            out.append(tags.tag(Paragraph(_esc(t.caption), s["caption"]), caption_tag))
-        out.append(table)
-        return out
+            whole.append(tags.tag(Paragraph(_esc(t.caption), s["caption"]), caption_tag))
+        whole.append(table)
+        # A short table reads as one thing: it moves to the next page whole rather than leave a row
+        # or two behind (a long one still splits, its header repeated).
+        if len(t.rows) <= SHORT_TABLE_ROWS:
+            return out + [KeepTogether(whole)]
+        return out + whole
 
     def callout(self, title: str, inner) -> Flowable:
         """A shaded box, one table row per paragraph or list item so that a long box can break
