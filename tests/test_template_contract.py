@@ -111,9 +111,14 @@ def record(draw, ids: Ids, dated: str = "maybe", **extra) -> dict:
         facts.append(f"from {when_text(rec[key])}" if "/" in rec[key] else f"in {when_text(rec[key])}")
     if draw(st.integers(0, 3)) == 0:
         rec["label"] = f"Event {rid.upper()}"
+    names = {c["code"]: c["name"] for c in COUNTRIES}
     for value in extra.values():
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            facts.append(f"with {value}")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                if isinstance(item, str) and re.fullmatch(r"\d{4}(-\d\d){0,2}(/\d{4}(-\d\d){0,2})?", item):
+                    facts.append(f"from {when_text(item)}")
+                else:
+                    facts.append(f"with {names.get(item, item)}")
     text = " ".join(facts)
     rec["text"] = text if text.endswith(".") else text + "."
     return rec
@@ -134,7 +139,7 @@ def meeting(draw, ids: Ids) -> dict:
     people = draw(st.lists(st.sampled_from(NAMES), max_size=3, unique=True))
     if people:
         rec["participants"] = [{"name": p, "title": "Minister", "country": "PK"} for p in people]
-        rec["text"] = rec["text"].removesuffix(".") + " with " + " and ".join(people) + "."
+        rec["text"] = rec["text"].removesuffix(".") + " with " + " and ".join(f"Minister {p}" for p in people) + " of Pakistan."
     same_day = draw(st.booleans())
     rec["points"] = many(draw, record(ids, dated="never"), 3)
     if same_day:  # points may carry the meeting's own date: they are still not events of their own
@@ -193,6 +198,10 @@ def briefs(draw) -> dict:
         "policies": many(draw, r(dated="never", name=draw(st.sampled_from(["Vision Central Asia", "Look East Inc."])))),
         "outlook": many(draw, r(dated="never")),
     }
+    for g in brief["economy"]["goals"]:  # an amount is stated as the source states money
+        amount = (f"US${g['low']} million to " if "low" in g else "") + f"US${g['high']} million"
+        g["text"] = f"Item {g['id'].upper()}: a trade goal of {amount}" + (
+            f" in {when_text(g['date'])}." if "date" in g else f" from {when_text(g['period'])}." if "period" in g else ".")
     for part in ("diplomacy",):
         brief[part] = {k: v for k, v in brief[part].items() if v is not None}
     return brief
