@@ -262,3 +262,11 @@ def test_stale_after_months_must_be_a_positive_whole_number(tmp_path, run_cli):
     ws = write_workspace(tmp_path / "ws", CURRENT, sources=TWO_SOURCES, settings="stale_after_months = 0\n")
     code, _, err = run_cli("check", "-w", str(ws))
     assert code == 1 and "briefgen.toml:1: stale_after_months" in err, err
+
+
+def test_meetings_without_points_or_participants_stay_separate_paragraphs(tmp_path):
+    doc = render(tmp_path, {"diplomacy": {"meetings": [
+        meeting("m1", "2025-03-11", "The ministers met on 11 March 2025."),
+        meeting("m2", "2024-05-02", "The ministers met on 2 May 2024.")]}}).document
+    found = texts(doc)
+    assert any(x.startswith("11 March 2025. The ministers met on 11 March 2025.") and "2 May" not in x for x in found), found

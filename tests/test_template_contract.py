@@ -284,8 +284,17 @@ def stray_punctuation(text: str) -> list[str]:
 
 def check_document(brief: dict, doc: model.Document) -> None:
     seen = units(doc.blocks)
+    cells = shared_cells(doc.blocks)
     for path, rec in records(brief):
-        found = seen.count(rec["text"])
+        if path[:2] in COMPOSED:
+            continue
+        text = rec["text"]
+        # A table cell may hold several records of one row whole, one after another (the trade
+        # table gives one row a direction): each must still be there whole, once.
+        # A paragraph may add words of the template's own after a record (a meeting's participants),
+        # never another record: every generated record's text starts "Item R".
+        found = seen.count(text) + sum(1 for u in seen if u.startswith(text + " ") and "Item R" not in u[len(text):]) + sum(1 for c in cells if c != text and (
+            c.startswith(text + " ") or c.endswith(" " + text) or f" {text} " in c))
         assert found == 1, f"{'.'.join(map(str, path))}: its text is {found} times a block of its own, not once:\n{rec['text']}"
     check_structure(doc.blocks)
     everything = " ".join(units(doc.blocks, skip_derived=False) + headings(doc.blocks))
@@ -296,6 +305,22 @@ def check_document(brief: dict, doc: model.Document) -> None:
     assert len(chronology) == (1 if events else 0), "a chronology without events, or events without one"
     if events:
         assert len(chronology[0].rows) == len(events), f"{len(chronology[0].rows)} rows for {len(events)} events"
+
+
+# Records the built-in templates state through their fields rather than their text (one sentence for
+# all memberships both countries hold, one a direction of support, one for agreements of a kind and
+# status): their text is not printed.
+COMPOSED = {("multilateral", "support"), ("multilateral", "memberships"), ("diplomacy", "agreements")}
+
+
+def shared_cells(blocks) -> list[str]:
+    heading, out = "", []
+    for b in blocks:
+        if isinstance(b, model.Heading):
+            heading = inline_text(b.children)
+        elif isinstance(b, model.Table) and heading != "Chronology":
+            out += [inline_text(cell) for row in b.rows for cell in row]
+    return out
 
 
 def headings(blocks) -> list[str]:
@@ -367,7 +392,11 @@ def test_pdf_and_docx_of_generated_fact_bases_keep_it_too(brief):
     pdf = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data["pdf"])).pages))
     pdf = re.sub(r"-\s", "", pdf)
     for path, rec in records(brief):
-        assert any(p == rec["text"] or p.endswith(" " + rec["text"]) for p in stripped), \
+        if path[:2] in COMPOSED:
+            continue
+        assert any(p == rec["text"] or p.endswith(" " + rec["text"]) or (
+            (p.startswith(rec["text"] + " ") or f" {rec['text']} " in p) and "Item R" not in p.split(rec["text"], 1)[1])
+            for p in stripped), \
             f"{path}: not a paragraph or cell of its own in the DOCX: {rec['text']}"
         assert rec["text"].split(":")[0] in pdf, f"{path}: not in the PDF"
     problems = stray_punctuation(" ".join(stripped))
