@@ -26,7 +26,7 @@ def safe_name(text: str) -> str:
 
 
 @contextlib.contextmanager
-def _signals_held():
+def signals_held():
     """Hold SIGINT and SIGTERM (delivered when the block ends) where the platform allows it."""
     mask = getattr(signal, "pthread_sigmask", None)
     if mask is None or threading.current_thread() is not threading.main_thread():
@@ -163,7 +163,7 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
                 os.chmod(tmp, 0o644)
             except OSError as exc:
                 raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
-        with _signals_held():  # the renames are one step: a Ctrl+C arrives after them, not between
+        with signals_held():  # the renames are one step: a Ctrl+C arrives after them, not between
             for tmp, target in temps:
                 backup = None
                 if target.exists():
@@ -177,18 +177,20 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
                     raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
         return [target for _, target in temps]
     except BaseException:  # includes Interrupted and KeyboardInterrupt: put back what was replaced
-        for target, backup in reversed(backups):
-            try:
-                if backup is not None:
-                    os.rename(backup, target)
-                elif target.exists():
-                    target.unlink()
-            except OSError:
-                pass
+        with signals_held():  # a second Ctrl+C must not cut the rollback short
+            for target, backup in reversed(backups):
+                try:
+                    if backup is not None:
+                        os.rename(backup, target)
+                    elif target.exists():
+                        target.unlink()
+                except OSError:
+                    pass
         raise
     finally:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        for _, backup in backups:
-            if backup is not None:
-                backup.unlink(missing_ok=True)
+        with signals_held():  # nor the clean-up: a signal now is delivered once it is done
+            for tmp, _ in temps:
+                tmp.unlink(missing_ok=True)
+            for _, backup in backups:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)

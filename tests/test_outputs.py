@@ -572,3 +572,33 @@ def test_an_interruption_a_library_turns_into_its_own_error_is_still_an_interrup
     code, stdout, stderr = run_cli("build", "--format", "pdf", "--workspace", str(repo_workspace), "--out", str(out))
     assert (code, stdout, stderr) == (130, "", f"error: {Interrupted.MESSAGE}\n")
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_signal_while_a_writer_loads_is_not_lost_to_the_library(monkeypatch, capsys):
+    """lxml (loaded with python-docx) catches every exception while it starts and prints to stdout;
+    a Ctrl+C raised inside it was lost and the build went on. Signals wait until the import is done."""
+    import os
+    import signal
+    import types
+
+    import briefgen.writers as writers
+    from briefgen.errors import Interrupted
+
+    def import_swallowing_exceptions(_name):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except Exception:
+            print("Unknown libxml2 version")  # what lxml does
+        return types.SimpleNamespace(write=lambda *a: b"")
+
+    def stop(*_):
+        raise Interrupted()
+
+    monkeypatch.setattr(writers, "import_module", import_swallowing_exceptions)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(Interrupted):
+            writers.get_writer("docx")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert capsys.readouterr().out == ""

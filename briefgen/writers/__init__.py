@@ -11,4 +11,9 @@ EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "html": ".html"}
 
 
 def get_writer(fmt: str) -> Callable[..., bytes]:
-    return import_module(f"briefgen.writers.{FORMATS[fmt]}").write
+    from briefgen.output import signals_held
+
+    # Ctrl+C during the import is delivered once it is done: lxml, which python-docx loads, catches
+    # every exception while it starts (so the interruption would be lost) and prints to stdout.
+    with signals_held():
+        return import_module(f"briefgen.writers.{FORMATS[fmt]}").write
