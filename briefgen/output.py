@@ -87,31 +87,42 @@ def clean_leftovers(folder: Path, names: set[str]) -> None:
             pass
 
 
-def write_exclusive(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
-    """Write `data` as `stem + suffix` in `folder`, or `stem-2`, `stem-3`... : never over an existing
-    file, even when several processes pick a name at once (the complete temp file is hard-linked to
-    its name, which fails if the name is taken; without hard links, O_EXCL creates it)."""
-    name = f"{stem}{suffix}"
+
+def _temp_copy(target: Path, data: bytes) -> Path:
+    """`data` in a complete, synced temp file beside `target` (named after it and this process, so a
+    later build can clean it up if this one is killed); the caller renames or links it into place."""
+    folder = target.parent
     if folder.is_symlink() and not folder.exists():
         raise OutputError(f"is a link to a folder that does not exist ({os.readlink(folder)})", Location(str(folder)))
     if folder.exists() and not folder.is_dir():
         raise OutputError("is a file, not a folder: cannot write into it", Location(str(folder)))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        clean_leftovers(folder, {name})
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.{os.getpid()}.", suffix=".tmp")
-        tmp = Path(tmp_name)
+        clean_leftovers(folder, {target.name})
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write here: {exc.strerror or exc}", Location(str(folder))) from None
+    tmp = Path(name)
     try:
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(folder / name))) from None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
+        raise
+    return tmp
+
+
+def write_exclusive(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write `data` as `stem + suffix` in `folder`, or `stem-2`, `stem-3`... : never over an existing
+    file, even when several processes pick a name at once (the complete temp file is hard-linked to
+    its name, which fails if the name is taken; without hard links, O_EXCL creates it)."""
+    tmp = _temp_copy(folder / f"{stem}{suffix}", data)
+    try:
         n = 1
         while True:
             target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
@@ -143,26 +154,7 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
         for target, data in files.items():
             if target.is_dir():
                 raise OutputError("cannot write the file: a folder of that name is in the way", Location(str(target)))
-            if target.parent.exists() and not target.parent.is_dir():
-                raise OutputError("is a file, not a folder: cannot write into it", Location(str(target.parent)))
-            if target.parent.is_symlink() and not target.parent.exists():
-                raise OutputError(f"is a link to a folder that does not exist ({os.readlink(target.parent)})",
-                                  Location(str(target.parent)))
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                clean_leftovers(target.parent, {target.name})
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
-            except OSError as exc:
-                raise OutputError(f"cannot write here: {exc.strerror or exc}", Location(str(target.parent))) from None
-            temps.append((Path(tmp), target))
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.chmod(tmp, 0o644)
-            except OSError as exc:
-                raise OutputError(f"cannot write: {exc.strerror or exc}", Location(str(target))) from None
+            temps.append((_temp_copy(target, data), target))
         with signals_held():  # the renames are one step: a Ctrl+C arrives after them, not between
             for tmp, target in temps:
                 backup = None
