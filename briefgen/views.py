@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from briefgen.currency import last_day
 from briefgen.quotes import fold
 from briefgen.schema import Agreement, Meeting, Participant, Record, Source, Support
 
@@ -44,16 +45,7 @@ def possessive(name: str) -> str:
 
 def _end(value: str) -> str:
     """The last day a partial date or range reaches, as ISO text: '2019' -> '2019-12-31'."""
-    start, _, end = str(value).partition("/")
-    text = end or start
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 1:
-        return f"{parts[0]:04d}-12-31"
-    if len(parts) == 2:
-        import calendar
-
-        return f"{parts[0]:04d}-{parts[1]:02d}-{calendar.monthrange(parts[0], parts[1])[1]:02d}"
-    return text
+    return last_day(str(value)).isoformat()
 
 
 def months_before(earlier: str, later: date) -> int:
