@@ -70,7 +70,7 @@ def run_size(tmp: Path, factor: int, repeats: int, briefs: int = 1) -> Size:
 def overflow_check(tmp: Path, factor: int = 50) -> str:
     """Build the PDF of a workspace with *every* record list multiplied; 'ok' or the error."""
     ws = make_workspace(tmp / f"ws-{factor}x-all", factor)
-    code = ("import sys; from pathlib import Path; from briefgen.build import BuildRequest, prepare, produce\n"
+    code = ("import sys; from pathlib import Path; from briefgen.build.pipeline import BuildRequest, prepare, produce\n"
             "try: produce(prepare(BuildRequest(workspace=Path(sys.argv[1]))), ('pdf',))\n"
             "except Exception as e: print(f'{type(e).__name__}: {e}'.replace(chr(10), ' ')); sys.exit(1)")
     proc = subprocess.run([sys.executable, "-c", code, str(ws)], capture_output=True, text=True, timeout=600, check=False)

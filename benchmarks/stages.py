@@ -25,7 +25,7 @@ STAGES = ("load + validate", "render templates", "other prepare", "parse Markdow
 
 
 def request(workspace: Path, **kwargs):
-    from briefgen.build import BuildRequest
+    from briefgen.build.pipeline import BuildRequest
 
     return BuildRequest(workspace=Path(workspace), **kwargs)
 
@@ -34,7 +34,7 @@ def batch_requests(workspace: Path) -> list:
     """One request per brief, the way `build --all` makes them (one brief file each) when briefgen has it."""
     from dataclasses import fields
 
-    from briefgen import factbase
+    from briefgen.facts import factbase
 
     if hasattr(factbase, "brief_files") and "brief_file" in {f.name for f in fields(request(workspace))}:
         return [request(workspace, brief_file=f) for f in factbase.brief_files(Path(workspace))]
@@ -43,16 +43,16 @@ def batch_requests(workspace: Path) -> list:
 
 def one_build(req, formats=("pdf", "docx", "md", "html")) -> tuple[dict[str, float], object, dict]:
     """One prepare and the writers; returns (seconds per stage, the Prepared, bytes per format)."""
-    import briefgen.build
-    import briefgen.markdown
-    import briefgen.templates
-    from briefgen.build import prepare
+    import briefgen.build.pipeline
+    import briefgen.document.markdown
+    import briefgen.render.templateset
+    from briefgen.build.pipeline import prepare
     from briefgen.writers import get_writer
 
     load, render, parse = [], [], []
     start = time.perf_counter()
-    with spy(briefgen.build, "load_factbase", load), spy(briefgen.templates, "render", render), \
-            spy(briefgen.markdown, "parse", parse):
+    with spy(briefgen.build.pipeline, "load_factbase", load), spy(briefgen.render.templateset, "render", render), \
+            spy(briefgen.document.markdown, "parse", parse):
         prepared = prepare(req)
     total = time.perf_counter() - start
     t = {"load + validate": sum(load), "render templates": sum(render), "parse Markdown": sum(parse)}
@@ -141,7 +141,7 @@ def writer_hotspots(workspace: Path) -> dict[str, list[tuple[str, float]]]:
 def anatomy(workspace: Path) -> dict:
     """A fresh process's first build taken apart: imports, then the first and the second build."""
     start = time.perf_counter()
-    import briefgen.build
+    import briefgen.build.pipeline
     import briefgen.cli  # noqa: F401
     from briefgen.writers import get_writer
 
@@ -161,17 +161,17 @@ def anatomy(workspace: Path) -> dict:
 #     python -c CLI_ANATOMY INNER ARGS...
 CLI_ANATOMY = """import json, sys, time
 start = time.perf_counter()
-import briefgen._entry, briefgen.cli, briefgen.build
+import briefgen._entry, briefgen.cli, briefgen.build.pipeline
 cli_import = time.perf_counter() - start
 inner_name, args = sys.argv[1], sys.argv[2:]
-inner_fn, inner, cli_main = getattr(briefgen.build, inner_name), [], briefgen.cli.main
+inner_fn, inner, cli_main = getattr(briefgen.build.pipeline, inner_name), [], briefgen.cli.main
 def timed(*a, **k):
     t = time.perf_counter()
     try:
         return inner_fn(*a, **k)
     finally:
         inner.append(time.perf_counter() - t)
-setattr(briefgen.build, inner_name, timed)
+setattr(briefgen.build.pipeline, inner_name, timed)
 def main(argv=None):
     t = time.perf_counter()
     try:
@@ -190,7 +190,7 @@ def main(argv: list[str]) -> None:
     if len(argv) > 2 and argv[2] == "anatomy":
         print(json.dumps(anatomy(workspace)))
         return
-    from briefgen.factbase import load_factbase
+    from briefgen.facts.factbase import load_factbase
 
     batch = len(argv) > 2 and argv[2] == "batch"
     fb = load_factbase(workspace)

@@ -85,7 +85,7 @@ def _renamed(record: dict, suffix: str) -> dict:
 
 def count_records(workspace: Path) -> int:
     """Records in every brief of the workspace, as briefgen counts them (loads and validates)."""
-    from briefgen.factbase import load_factbase
+    from briefgen.facts.factbase import load_factbase
 
     return load_factbase(Path(workspace)).record_count
 

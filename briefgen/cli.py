@@ -64,10 +64,10 @@ def check(
 ) -> None:
     """Validate the fact base (schema, dates, ids, every quote against its source, every printed value
     against its record's quotes), briefgen.toml, and that every brief renders through its templates and theme."""
-    from briefgen.build import check_workspace
+    from briefgen.build.pipeline import check_workspace
 
     fb = check_workspace(workspace, warn=_warn, template=template)
-    from briefgen.attribution import factbase_warnings
+    from briefgen.facts.attribution import factbase_warnings
 
     for problem in factbase_warnings(fb):
         _warn(str(problem))
@@ -100,7 +100,7 @@ def _parse_date(value: str | None):
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from briefgen.build import ALL_FORMATS
+    from briefgen.build.pipeline import ALL_FORMATS
 
     chosen = ALL_FORMATS if value == "all" else tuple(dict.fromkeys(v.strip() for v in value.split(",")))
     unknown = [f for f in chosen if f not in ALL_FORMATS]
@@ -131,7 +131,7 @@ def build(
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Build a brief and print the path of every file written."""
-    from briefgen.build import BuildRequest, build as run_build
+    from briefgen.build.pipeline import BuildRequest, build as run_build
 
     if all_briefs and (brief or watch):
         raise typer.BadParameter("--all builds every brief: give no BRIEF and no --watch", param_hint="--all")
@@ -141,7 +141,7 @@ def build(
     if all_briefs:
         _build_all(request, jobs)
     elif watch:
-        from briefgen.watch import watch as watch_and_build
+        from briefgen.build.watch import watch as watch_and_build
 
         watch_and_build(request, lambda line: typer.echo(_safe(line)), lambda line: typer.echo(_safe(line), err=True))
     else:
@@ -152,7 +152,7 @@ def build(
 def _safe(text: object) -> str:
     """One line of output: control characters (a newline in a file name or a fact) escaped, so
     that nothing can forge an `error:` line or move the terminal's cursor."""
-    from briefgen.files import printable
+    from briefgen.files.root import printable
 
     return printable(text)
 
@@ -162,7 +162,7 @@ def _warn(message: str) -> None:
 
 
 def _build_all(request, jobs: int | None) -> None:
-    from briefgen.batch import run_with_progress
+    from briefgen.build.batch import run_with_progress
 
     outcomes = run_with_progress(request, jobs, lambda line: typer.echo(line, err=True), sys.stderr.isatty())
     failed = [o for o in outcomes if not o.ok]
@@ -211,8 +211,8 @@ def email_brief(
     import math
     import os
 
-    from briefgen.build import BuildRequest
-    from briefgen.mail import EMAIL_FORMATS, MB, PASSWORD_ENV, EmailRequest, compose, deliver, save_draft
+    from briefgen.build.pipeline import BuildRequest
+    from briefgen.mail.compose import EMAIL_FORMATS, MB, PASSWORD_ENV, EmailRequest, compose, deliver, save_draft
 
     if not math.isfinite(max_size) or max_size <= 0 or max_size > 10_000:
         raise typer.BadParameter(f"'{max_size:g}' is not a size in MB from above 0 to 10000", param_hint="--max-size")
@@ -251,8 +251,8 @@ def templates_list(
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Each template and the folder it is taken from (first match wins)."""
-    from briefgen.config import load_config
-    from briefgen.templates import builtin_dir, resolve_all, template_set
+    from briefgen.workspace import load_config
+    from briefgen.render.templateset import builtin_dir, resolve_all, template_set
 
     config, _ = load_config(workspace)
     chosen = template or (workspace / config.template if config.template else None)
@@ -265,7 +265,7 @@ def templates_list(
 @templates_app.command("show")
 def templates_show(name: Annotated[str, typer.Argument(help="Template name, e.g. sections/security.md.j2")]) -> None:
     """Print a built-in template (to copy from or to extend with {% extends "builtin/NAME" %})."""
-    from briefgen.templates import builtin_source
+    from briefgen.render.templateset import builtin_source
 
     typer.echo(builtin_source(name), nl=False)
 
@@ -276,7 +276,7 @@ def templates_init(
     force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
 ) -> None:
     """Eject the default template set (brief, sections, theme, cover note, reference.docx) into DIRECTORY."""
-    from briefgen.templates import eject
+    from briefgen.render.templateset import eject
 
     for path in eject(directory, force=force):
         typer.echo(str(path))
@@ -297,7 +297,7 @@ def init(
 @app.command("list")
 def list_briefs(workspace: WorkspaceOpt = Path(".")) -> None:
     """List the briefs in the workspace."""
-    from briefgen.factbase import load_factbase
+    from briefgen.facts.factbase import load_factbase
 
     fb = load_factbase(workspace)
     for brief_id, brief in sorted(fb.briefs.items()):
@@ -322,7 +322,7 @@ def sources_add(
 ) -> None:
     """Turn a web page, PDF, Word or text file into a source: its text under seeds/, the original under
     seeds/originals/, and a record in data/sources.yaml. Prints what was filled and what to check."""
-    from briefgen.addsource import add_source
+    from briefgen.sources.add import add_source
 
     added = add_source(workspace, document, source_id, source_type=source_type, timeout=timeout,
                        max_bytes=int(max_size * 2**20))
@@ -346,7 +346,7 @@ def quote(
 ) -> None:
     """Print the sentences of a source that contain all the words (any case; a word matches the start of a
     word), each as a `sources:` item ready to paste under a record, with its file and line."""
-    from briefgen.quotefind import find
+    from briefgen.sources.quotefind import find
 
     if not all_sources and len(words) < 2:
         raise typer.BadParameter("give a source id and at least one word (or --all and the words)",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.output import write_new
-from briefgen.templates import template_files
+from briefgen.files.output import write_new
+from briefgen.render.templateset import template_files
 
 EXAMPLE = Path(__file__).resolve().parent / "example"
 

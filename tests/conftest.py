@@ -117,7 +117,7 @@ def told_by(record) -> str:
     """What a built brief must contain to tell a record: its own text, or, for a record of one shape
     that the built-in templates tell in a grouped sentence or fold into another section, the value
     that names it there (the organisation, the agreement's area, what was supported, the policy)."""
-    from briefgen.schema import Agreement, Membership, Policy, Support
+    from briefgen.facts.schema import Agreement, Membership, Policy, Support
 
     match record:
         case Membership(members=members) if len(members) >= 2:

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from briefgen import model
-from briefgen.build import BuildRequest, prepare
+from briefgen.document import model
+from briefgen.build.pipeline import BuildRequest, prepare
 from factbase_maker import source, write_workspace
 
 AS_OF = date(2026, 3, 1)
@@ -154,7 +154,7 @@ def test_a_visit_over_two_days_is_dated_as_a_range_everywhere(tmp_path):
     ("2019-03/2020", {"en_GB": "March 2019–2020"}),
 ])
 def test_ranges_are_written_by_the_locale(value, expected):
-    from briefgen.context import format_partial_date
+    from briefgen.editorial.context import format_partial_date
 
     for locale, text in expected.items():
         assert format_partial_date(value, locale).replace("\u2009", " ") == text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from briefgen.build import BuildRequest
+from briefgen.build.pipeline import BuildRequest
 
 
 def _three_briefs(workspace):
@@ -47,7 +47,7 @@ def test_all_refuses_a_brief_argument(run_cli, repo_workspace):
 
 
 def test_watch_rebuilds_after_an_edit_and_survives_a_broken_one(repo_workspace, tmp_path):
-    from briefgen.watch import watch
+    from briefgen.build.watch import watch
 
     out, err = [], []
     request = BuildRequest(workspace=repo_workspace, formats=("md",), out=tmp_path / "out")

@@ -10,8 +10,8 @@ import pytest
 from docx import Document as read_docx
 from pypdf import PdfReader
 
-from briefgen.factbase import iter_records, load_factbase
-from briefgen.quotes import fold
+from briefgen.facts.factbase import iter_records, load_factbase
+from briefgen.facts.quotes import fold
 from conftest import REPO_ROOT, soffice_to_pdf, told_by
 
 AS_OF = "2026-11-26"
@@ -24,7 +24,7 @@ def norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from briefgen.build import BuildRequest, build
+    from briefgen.build.pipeline import BuildRequest, build
     from datetime import date
 
     out = tmp_path_factory.mktemp("all")
@@ -105,7 +105,7 @@ def test_docx_core_properties(built):
 
 
 def test_docx_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
-    from briefgen.build import BuildRequest, build
+    from briefgen.build.pipeline import BuildRequest, build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     a = build(BuildRequest(workspace=REPO_ROOT, formats=("docx",), out=tmp_path / "a"))[0].read_bytes()
@@ -119,7 +119,7 @@ def test_hostile_fact_text_literal_in_docx_and_html(repo_workspace, tmp_path):
     text = brief.read_text(encoding="utf-8")
     marker = 'text: "The Pakistani population in Kazakhstan is small."'
     brief.write_text(text.replace(marker, f"text: {hostile!r}"), encoding="utf-8")
-    from briefgen.build import BuildRequest, build
+    from briefgen.build.pipeline import BuildRequest, build
 
     paths = {p.suffix: p for p in build(BuildRequest(workspace=repo_workspace, formats=("docx", "html", "md"),
                                                      out=tmp_path))}

@@ -10,8 +10,8 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from briefgen.factbase import iter_records, load_factbase
-from briefgen.quotes import fold
+from briefgen.facts.factbase import iter_records, load_factbase
+from briefgen.facts.quotes import fold
 
 from conftest import REPO_ROOT, told_by
 
@@ -120,7 +120,7 @@ def test_data_currency_line_and_source_notes(reader):
 
 
 def test_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
-    from briefgen.build import BuildRequest, build
+    from briefgen.build.pipeline import BuildRequest, build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     first = build(BuildRequest(workspace=REPO_ROOT, formats=("pdf",), out=tmp_path / "a"))[0].read_bytes()
@@ -139,7 +139,7 @@ def test_cyrillic_and_latin_extended_names_are_set(repo_workspace, tmp_path):
     text = brief.read_text(encoding="utf-8")
     brief.write_text(text.replace("Mukhtar Tleuberdi", "Мұхтар Тілеуберді (Şçğıžő)"), encoding="utf-8")
     rename_in_source(repo_workspace, "Mukhtar Tleuberdi", "Мұхтар Тілеуберді (Şçğıžő)")  # names are checked against it
-    from briefgen.build import BuildRequest, build
+    from briefgen.build.pipeline import BuildRequest, build
 
     pdf = build(BuildRequest(workspace=repo_workspace, formats=("pdf",), out=tmp_path))[0]
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())  # may wrap
@@ -176,7 +176,7 @@ def test_hostile_fact_text_comes_out_literally(repo_workspace, tmp_path):
     marker = 'text: "The Pakistani population in Kazakhstan is small."'
     assert marker in text
     brief.write_text(text.replace(marker, f"text: {hostile!r}".replace("\\\\", "\\")), encoding="utf-8")
-    from briefgen.build import BuildRequest, build
+    from briefgen.build.pipeline import BuildRequest, build
 
     pdf = build(BuildRequest(workspace=repo_workspace, formats=("pdf",), out=tmp_path))[0]
     assert norm(hostile) in norm(" ".join(p.extract_text() for p in PdfReader(pdf).pages))
@@ -230,8 +230,8 @@ def test_start_up_does_not_import_writer_libraries(args):
 
 def pdf_of(blocks) -> PdfReader:
     """The PDF writer's output for a document of `blocks`, with the default theme, read back."""
-    from briefgen import model as m
-    from briefgen.theme import Theme
+    from briefgen.document import model as m
+    from briefgen.writers.theme import Theme
     from briefgen.writers import get_writer
 
     return PdfReader(io.BytesIO(get_writer("pdf")(m.Document(m.Meta(title="t"), tuple(blocks)), Theme())))
@@ -240,7 +240,7 @@ def pdf_of(blocks) -> PdfReader:
 def test_a_heading_is_never_left_alone_at_the_foot_of_a_page():
     """reportlab's keepWithNext cannot hold a heading to a list; wherever the heading falls, it must
     start the next page rather than end this one."""
-    from briefgen import model as m
+    from briefgen.document import model as m
 
     heading = "Heading under test"
     long_text = "A list item long enough to take three lines of the page, " * 4  # it will not split after one line
@@ -257,7 +257,7 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page():
 
 def test_a_heading_is_never_left_alone_above_a_table_on_the_next_page():
     """A table starts on a new page when its first rows do not fit; its heading goes with it."""
-    from briefgen import model as m
+    from briefgen.document import model as m
 
     heading = "Heading under test"
     rows = tuple(((m.Text(f"Row {i}"),), (m.Text("A cell of the table under the heading"),)) for i in range(6))
@@ -274,7 +274,7 @@ def test_a_heading_is_never_left_alone_above_a_table_on_the_next_page():
 def test_headings_that_skip_a_level_still_become_bookmarks():
     """A template may start at `##` or jump from `#` to `###`; reportlab's outline refuses to skip
     a level, so such headings nest one level down instead of failing the build."""
-    from briefgen import model as m
+    from briefgen.document import model as m
 
     levels = (2, 3, 1, 3, 2)
     reader = pdf_of(m.Heading(level, (m.Text(f"Level {level} heading {i}"),)) for i, level in enumerate(levels))
@@ -288,9 +288,9 @@ def test_headings_that_skip_a_level_still_become_bookmarks():
 def test_a_list_item_taller_than_a_page_splits_wherever_it_falls():
     """reportlab's list items refuse a split that leaves one line over; at the top of a page that was a
     LayoutError (internal error) for a long summary point. Lengths around one page hit that case."""
-    from briefgen.markdown import parse
-    from briefgen.model import Meta
-    from briefgen.theme import load_theme
+    from briefgen.document.markdown import parse
+    from briefgen.document.model import Meta
+    from briefgen.writers.theme import load_theme
     from briefgen.writers.pdf import write
 
     theme = load_theme(REPO_ROOT / "templates" / "theme.toml")

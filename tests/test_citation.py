@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from briefgen.citation import cite_source
-from briefgen.schema import Source
+from briefgen.editorial.citation import cite_source
+from briefgen.facts.schema import Source
 
 FULL = dict(id="s", label="Press release on the talks", kind="press release", author="Aigerim Nurlanovna",
             title="Ministers agree on new rail corridor", publisher="Steppe Daily", date="2024-03-14",

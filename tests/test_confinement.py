@@ -2,7 +2,7 @@
 
 The corpus (tests/test_corpus.py) holds the scenarios a `check` or `build` shows; these are the
 ones it cannot: the cover note of `briefgen email`, the password in the environment, the
-`--template` root, and the door itself (`briefgen.files`).
+`--template` root, and the door itself (`briefgen.files.root`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import Location
-from briefgen.files import FileRefused, Root, printable, read_regular
+from briefgen.files.root import FileRefused, Root, printable, read_regular
 
 PASSWORD = "Hunter2-correct-horse"
 
@@ -69,7 +69,7 @@ def test_the_password_is_read_once_and_leaves_the_environment(case_workspace, ru
 
 
 def test_the_password_is_scrubbed_plain_and_base64_encoded():
-    from briefgen.mail import _scrub
+    from briefgen.mail.compose import _scrub
 
     login = base64.b64encode(PASSWORD.encode()).decode()
     plain = base64.b64encode(f"\0desk\0{PASSWORD}".encode()).decode()
@@ -120,9 +120,9 @@ def test_a_fifo_device_or_proc_file_is_never_read(tmp_path):
 
 
 def test_sizes_are_capped_before_reading(tmp_path, monkeypatch):
-    from briefgen import files
+    from briefgen.files import root
 
-    monkeypatch.setitem(files.LIMITS, "source", 1000)
+    monkeypatch.setitem(root.LIMITS, "source", 1000)
     (tmp_path / "big.txt").write_bytes(b"x" * 1001)
     with pytest.raises(FileRefused, match="at most 1 KB is read"):
         Root(tmp_path, tmp_path).read_bytes("big.txt", "source")

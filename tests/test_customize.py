@@ -18,7 +18,7 @@ from docx import Document as read_docx
 from docx.shared import Inches, Pt, RGBColor
 from pypdf import PdfReader
 
-from briefgen.templates import builtin_dir
+from briefgen.render.templateset import builtin_dir
 
 AS_OF = "2026-11-26"
 STEM = f"pakistan-kazakhstan-brief-{AS_OF}"
@@ -298,7 +298,7 @@ def test_eject_then_edit_security_shows_in_pdf_and_docx(repo_workspace, run_cli,
 
 
 def test_templates_init_writes_the_whole_set(tmp_path, run_cli):
-    from briefgen.templates import template_names
+    from briefgen.render.templateset import template_names
 
     code, _, err = run_cli("templates", "init", str(tmp_path / "my"))
     assert code == 0, err

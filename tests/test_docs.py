@@ -2,7 +2,7 @@
 
 The reference sections (Variables, Fields, Filters, Helpers, Blocks) are tables whose first column
 is a name in backticks; these tests compare each table with what the code gives templates, taken
-from a real `briefgen.build.prepare` run on the shipped fact base, so the guide cannot drift. The
+from a real `briefgen.build.pipeline.prepare` run on the shipped fact base, so the guide cannot drift. The
 guide's worked examples are marked `<!-- example: ID PATH -->` before their code block; the last
 tests build each one exactly as printed.
 """
@@ -23,7 +23,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from briefgen import schema
+from briefgen.facts import schema
 
 DOC = REPO_ROOT / "docs" / "templates.md"
 AS_OF = "2026-11-26"
@@ -100,18 +100,18 @@ def reference(heading: str) -> str:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """(environment, entry template name, context) of a real prepare() on the shipped workspace."""
-    import briefgen.templates
-    from briefgen.build import BuildRequest, prepare
+    import briefgen.render.templateset
+    from briefgen.build.pipeline import BuildRequest, prepare
 
     seen = {}
-    real = briefgen.templates.render
+    real = briefgen.render.templateset.render
 
     def spy(env, name, context, searched):
         seen.update(env=env, name=name, context=dict(context))
         return real(env, name, context, searched)
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(briefgen.templates, "render", spy)
+    mp.setattr(briefgen.render.templateset, "render", spy)
     try:
         from datetime import date
 
@@ -159,7 +159,7 @@ def test_jinja_globals_are_mentioned_with_the_helpers():
 
 
 def test_filters_table_lists_briefgen_filters(rendered):
-    from briefgen.context import filters
+    from briefgen.editorial.context import filters
 
     documented = set(names(reference("Filters")))
     assert documented == set(filters("en_GB"))
@@ -245,7 +245,7 @@ def test_brief_fields_in_schema_order():
 
 def builtin_blocks() -> dict[str, set[str]]:
     """Block name -> the built-in templates that define it, found by parsing every template."""
-    from briefgen.templates import builtin_dir, template_names
+    from briefgen.render.templateset import builtin_dir, template_names
 
     env = jinja2.Environment()
     blocks: dict[str, set[str]] = {}
@@ -268,7 +268,7 @@ def test_blocks_table_lists_every_block_and_where_it_is():
 
 
 def test_templates_said_to_have_no_blocks_have_none():
-    from briefgen.templates import builtin_dir, template_names
+    from briefgen.render.templateset import builtin_dir, template_names
 
     body = reference("Blocks")
     with_blocks = set().union(*builtin_blocks().values())
@@ -281,7 +281,7 @@ def test_templates_said_to_have_no_blocks_have_none():
 
 
 def test_default_section_order_is_the_one_shown():
-    from briefgen.context import DEFAULT_SECTIONS
+    from briefgen.editorial.context import DEFAULT_SECTIONS
 
     body = sections(doc_text(), 2)["Choosing and ordering sections"]
     shown = re.search(r"```toml\n(sections = .*)\n```", body).group(1)
@@ -289,7 +289,7 @@ def test_default_section_order_is_the_one_shown():
 
 
 def test_theme_table_lists_every_setting_with_its_default():
-    from briefgen.theme import FontFamily, Theme
+    from briefgen.writers.theme import FontFamily, Theme
 
     body = sections(doc_text(), 2)["The look: theme.toml"]
     theme = Theme()
@@ -332,7 +332,7 @@ def test_paragraph_styles_are_the_ones_briefgen_knows():
 
 
 def test_callout_kinds_are_documented():
-    from briefgen.markdown import CALLOUT_KINDS
+    from briefgen.document.markdown import CALLOUT_KINDS
 
     body = sections(doc_text(), 2)["The Markdown templates write"]
     assert set(re.findall(r"`::: (\w+) Title`", body)) == set(CALLOUT_KINDS)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from briefgen.build import BuildRequest, prepare
+from briefgen.build.pipeline import BuildRequest, prepare
 from factbase_maker import source, write_workspace
 
 AS_OF = date(2026, 11, 28)
@@ -70,7 +70,7 @@ def test_a_brief_with_only_undated_sources_says_it_cannot_show_its_currency(tmp_
 
 def meeting(id, day, *people, **fields):
     """A meeting in Tashkent whose text states every printed value (date, place, people, titles, countries)."""
-    from briefgen.context import format_partial_date
+    from briefgen.editorial.context import format_partial_date
 
     who = " and ".join(f"{t} {n} of {'Pakistan' if c == 'PK' else 'Kazakhstan'}" for n, t, c in people)
     text = f"On {format_partial_date(day)} in Tashkent, {who or 'the Foreign Ministers'} met."

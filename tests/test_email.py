@@ -17,9 +17,9 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from briefgen.build import BuildRequest
+from briefgen.build.pipeline import BuildRequest
 from briefgen.errors import InvalidInput
-from briefgen.mail import (
+from briefgen.mail.compose import (
     PASSWORD_ENV,
     Attachment,
     DeliveryError,
@@ -584,7 +584,7 @@ def test_partly_refused_recipients_keep_a_draft(smtp_server, tmp_path):
     controller = Controller(picky, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        from briefgen.mail import deliver
+        from briefgen.mail.compose import deliver
 
         msg = build_message(sender="cad@example.org", to=[TO, "gone@example.org"], subject="s", text="t\n",
                             html=None)
@@ -603,7 +603,7 @@ def test_a_server_that_never_answers_times_out(tmp_path):
         port = silent.getsockname()[1]
         msg = build_message(sender="cad@example.org", to=[TO], subject="s", text="t\n", html=None)
         with pytest.raises(DeliveryError) as exc:
-            from briefgen.mail import deliver
+            from briefgen.mail.compose import deliver
 
             deliver(msg, SmtpSettings("127.0.0.1", port, "none", connect_timeout=0.5), tmp_path / "outbox", "brief")
     assert f"127.0.0.1:{port} did not answer within 0.5 seconds" in exc.value.message

@@ -10,8 +10,8 @@ import yaml
 from conftest import REPO_ROOT
 from test_docs import names, sections, table_rows
 
-from briefgen import schema
-from briefgen.provenance import MIN_QUOTE_WORDS
+from briefgen.facts import schema
+from briefgen.facts.provenance import MIN_QUOTE_WORDS
 
 DOC = REPO_ROOT / "docs" / "facts.md"
 

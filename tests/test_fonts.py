@@ -17,8 +17,8 @@ from lxml import etree
 from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFont
 
-from briefgen import fonts
-from briefgen.theme import FontFamily
+from briefgen.writers import fonts
+from briefgen.writers.theme import FontFamily
 
 from conftest import REPO_ROOT, without_stale_warning
 
@@ -139,7 +139,7 @@ def test_a_system_family_is_searched_only_when_the_theme_names_it(repo_workspace
 
 _AUDIT = """
 import os, sys
-from briefgen import fonts
+from briefgen.writers import fonts
 watched = tuple(str(d) for d in fonts.font_dirs()) or ("/usr/share/fonts",)
 opened = []
 def hook(event, args):
@@ -200,7 +200,7 @@ def test_same_bytes_with_system_fonts_hidden(repo_workspace, tmp_path):
 
 def test_settle_reports_a_missing_family_once(monkeypatch):
     from briefgen.errors import BriefgenWarning
-    from briefgen.theme import Theme
+    from briefgen.writers.theme import Theme
     import warnings
 
     monkeypatch.setattr(fonts, "_on_system", lambda name: None)

@@ -10,7 +10,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from briefgen.build import BuildRequest, prepare
+from briefgen.build.pipeline import BuildRequest, prepare
 from conftest import REPO_ROOT
 
 GOLDEN = Path(__file__).parent / "golden" / "pakistan-kazakhstan.md"

@@ -21,7 +21,7 @@ STEM = f"pk-kz-brief-{AS_OF}"
 
 def _save_one(args):
     folder, barrier, i = args
-    from briefgen.mail import build_message, save_draft
+    from briefgen.mail.compose import build_message, save_draft
 
     msg = build_message(sender=None, to=["desk@example.org"], subject="s", text=f"draft {i}\n", html=None)
     barrier.wait()
@@ -53,7 +53,7 @@ def _dead_pid() -> int:
 
 
 def test_a_backup_left_with_our_pid_does_not_stop_a_build(tmp_path):
-    from briefgen.output import write_all
+    from briefgen.files.output import write_all
 
     target = tmp_path / "brief.pdf"
     target.write_bytes(b"old")
@@ -64,7 +64,7 @@ def test_a_backup_left_with_our_pid_does_not_stop_a_build(tmp_path):
 
 
 def test_temp_and_backup_files_of_dead_builds_are_cleaned(tmp_path):
-    from briefgen.output import write_all
+    from briefgen.files.output import write_all
 
     dead = _dead_pid()
     target = tmp_path / "brief.pdf"
@@ -81,12 +81,12 @@ def test_temp_and_backup_files_of_dead_builds_are_cleaned(tmp_path):
 
 def test_a_killed_build_leaves_temp_files_that_the_next_build_removes(case_workspace, tmp_path):
     """kill -9 in the middle of writing: the next build of the same brief removes the leftovers."""
-    from briefgen.output import write_all
+    from briefgen.files.output import write_all
 
     ws = case_workspace("valid-minimal")
     out = tmp_path / "out"
     code = f"""
-import os, signal, briefgen.output as o
+import os, signal, briefgen.files.output as o
 real = os.replace
 def die(*a):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -172,7 +172,7 @@ def test_a_server_that_never_finishes_replying_is_stopped_and_the_draft_kept(tmp
     import resource
     import time
 
-    from briefgen.mail import DeliveryError, SmtpSettings, build_message, deliver
+    from briefgen.mail.compose import DeliveryError, SmtpSettings, build_message, deliver
 
     server = _TalkativeServer(every)
     msg = build_message(sender="cad@example.org", to=["desk@example.org"], subject="s", text="t\n", html=None)
@@ -194,7 +194,7 @@ def test_a_server_that_never_finishes_replying_is_stopped_and_the_draft_kept(tmp
 def test_a_certificate_for_another_host_says_so(monkeypatch):
     import ssl
 
-    from briefgen.mail import SmtpSettings, _explain
+    from briefgen.mail.compose import SmtpSettings, _explain
 
     exc = ssl.SSLCertVerificationError(1, "certificate verify failed")
     exc.verify_code, exc.verify_message = 62, "Hostname mismatch, certificate is not valid for 'mail.example.org'."
@@ -206,7 +206,7 @@ def test_a_certificate_for_another_host_says_so(monkeypatch):
 
 
 def test_a_crash_in_one_brief_leaves_the_batch_and_its_summary(case_workspace, run_cli, tmp_path, monkeypatch):
-    from briefgen import batch
+    from briefgen.build import batch
 
     ws = case_workspace("valid-minimal")
     second = ws / "data/briefs/second.yaml"
@@ -248,8 +248,8 @@ def test_table_widths_that_are_not_positive_numbers_are_ignored_with_a_warning(c
 def _paragraph_pdf(text: str) -> float:
     import time
 
-    from briefgen import model as m
-    from briefgen.theme import Theme
+    from briefgen.document import model as m
+    from briefgen.writers.theme import Theme
     from briefgen.writers.pdf import write
 
     start = time.monotonic()
@@ -271,9 +271,9 @@ def test_a_megabyte_paragraph_is_laid_out_in_linear_time():
 def test_an_enormous_table_cell_is_cut_with_a_warning():
     import warnings
 
-    from briefgen import model as m
+    from briefgen.document import model as m
     from briefgen.errors import BriefgenWarning
-    from briefgen.theme import Theme
+    from briefgen.writers.theme import Theme
     from briefgen.writers.pdf import write
 
     cell = "word " * 10_000  # 50,000 characters
@@ -288,9 +288,9 @@ def test_an_enormous_table_cell_is_cut_with_a_warning():
 
 
 def test_a_writer_that_runs_too_long_is_stopped_with_a_clear_error(case_workspace, run_cli, tmp_path, monkeypatch):
-    from briefgen import build
+    from briefgen.build import pipeline
 
-    monkeypatch.setattr(build, "WRITE_SECONDS", 1)
+    monkeypatch.setattr(pipeline, "WRITE_SECONDS", 1)
     ws = case_workspace("valid-minimal")
     brief = ws / "data/briefs/pk-kz.yaml"
     brief.write_text(brief.read_text().replace("text: The two countries have friendly ties.",
@@ -310,7 +310,7 @@ def _watch_until(request, act, done, seconds: float = 20):
     import threading
     import time
 
-    from briefgen.watch import watch
+    from briefgen.build.watch import watch
 
     out, err, stop = [], [], threading.Event()
 
@@ -334,7 +334,7 @@ def test_watch_ignores_an_out_folder_inside_data(case_workspace, tmp_path):
     """out = "data/out": the build's own files used to trigger the next build, forever."""
     import time
 
-    from briefgen.build import BuildRequest
+    from briefgen.build.pipeline import BuildRequest
 
     ws = case_workspace("valid-minimal")
     (ws / "briefgen.toml").write_text('out = "data/out"\n', encoding="utf-8")
@@ -348,7 +348,7 @@ def test_watch_survives_data_removed_and_made_again(case_workspace, tmp_path):
     import shutil
     import time
 
-    from briefgen.build import BuildRequest
+    from briefgen.build.pipeline import BuildRequest
 
     ws = case_workspace("valid-minimal")
     out_dir = tmp_path / "out"

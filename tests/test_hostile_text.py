@@ -17,7 +17,7 @@ from docx import Document as read_docx
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 from pypdf import PdfReader
 
-from briefgen.quotes import fold
+from briefgen.facts.quotes import fold
 from conftest import BASE_CASE, CASES
 
 LONG = os.environ.get("BRIEFGEN_HYPOTHESIS") == "long"

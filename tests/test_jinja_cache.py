@@ -1,4 +1,4 @@
-"""Compiled templates kept between runs (`briefgen.jinja_cache`): used when fresh, ignored when stale
+"""Compiled templates kept between runs (`briefgen.render.jinja_cache`): used when fresh, ignored when stale
 or broken, never a reason for a build to fail, never written where others could plant code."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import jinja_cache
-from briefgen.templates import TemplateSet, make_environment
+from briefgen.render import jinja_cache
+from briefgen.render.templateset import TemplateSet, make_environment
 
 CONTEXT = {"name": "Astana"}
 

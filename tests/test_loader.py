@@ -6,11 +6,11 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from briefgen.errors import InvalidInput, Location
-from briefgen.factbase import iter_records, load_factbase
-from briefgen.quotes import Document, fold
-from briefgen.schema import Brief, PartialDate, Period, Record, Source, Text
-from briefgen.validate import validate
-from briefgen.yamlfile import load_yaml, parse_yaml
+from briefgen.facts.factbase import iter_records, load_factbase
+from briefgen.facts.quotes import Document, fold
+from briefgen.facts.schema import Brief, PartialDate, Period, Record, Source, Text
+from briefgen.facts.validate import validate
+from briefgen.files.yamlfile import load_yaml, parse_yaml
 from conftest import BASE_CASE, CASES, REPO_ROOT
 
 # --- parse_yaml -------------------------------------------------------------------------

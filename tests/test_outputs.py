@@ -383,7 +383,7 @@ def test_interrupted_while_writing_leaves_only_complete_files(sig, moment, works
 def test_interruption_between_renames_is_all_or_nothing(tmp_path, monkeypatch):
     """Deterministic form of what a signal during the renames does (seen as 3 of 4 formats written after
     exit 130 in about 1 run in 8 of the first-rename test above)."""
-    from briefgen import output
+    from briefgen.files import output
     from briefgen.errors import Interrupted
 
     targets = {tmp_path / f"brief{ext}": f"new {ext}".encode() for ext in FORMATS}

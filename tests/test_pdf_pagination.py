@@ -10,8 +10,8 @@ import re
 
 from pypdf import PdfReader
 
-from briefgen import model as m
-from briefgen.theme import load_theme
+from briefgen.document import model as m
+from briefgen.writers.theme import load_theme
 from briefgen.writers.pdf import write
 
 

@@ -9,9 +9,9 @@ from datetime import date
 import pikepdf
 import pytest
 
-from briefgen import model as m
-from briefgen.build import BuildRequest, prepare, produce
-from briefgen.theme import Theme
+from briefgen.document import model as m
+from briefgen.build.pipeline import BuildRequest, prepare, produce
+from briefgen.writers.theme import Theme
 from briefgen.writers import pdf as pdf_writer
 
 from conftest import REPO_ROOT

@@ -9,8 +9,8 @@ import shutil
 import pytest
 from conftest import BASE_CASE, CASES
 
-from briefgen import schema
-from briefgen.provenance import MIN_QUOTE_WORDS, quote_problem, state
+from briefgen.facts import schema
+from briefgen.facts.provenance import MIN_QUOTE_WORDS, quote_problem, state
 
 REPO_BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
 

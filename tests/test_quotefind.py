@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from briefgen.intake import dateline, text_dates
-from briefgen.quotefind import sentences
-from briefgen.quotes import Document, fold
+from briefgen.sources.intake import dateline, text_dates
+from briefgen.sources.quotefind import sentences
+from briefgen.facts.quotes import Document, fold
 
 words = st.one_of(
     st.sampled_from(["Mr.", "U.S.", "No.", "Pakistan’s", "“Vision", "Asia”", "(CICA).", "2022.", "e.g.", "—", "1.5",

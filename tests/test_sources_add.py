@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefgen.quotes import Document
+from briefgen.facts.quotes import Document
 from conftest import CASES
 
 ARTICLE = [
@@ -467,7 +467,7 @@ def test_a_sources_file_it_cannot_extend_is_left_alone(case_workspace, run_cli, 
 
 
 def test_fetch_records_the_final_address(server):
-    from briefgen.fetch import fetch
+    from briefgen.sources.fetch import fetch
 
     got = fetch(f"{server}/old-address")
     assert got.url == f"{server}/news/rail-corridor"

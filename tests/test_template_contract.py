@@ -23,8 +23,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings, strategies as st, given
 
-from briefgen import model
-from briefgen.build import BuildRequest, prepare, produce
+from briefgen.document import model
+from briefgen.build.pipeline import BuildRequest, prepare, produce
 from factbase_maker import COUNTRIES, source, write_workspace
 
 LONG = os.environ.get("BRIEFGEN_HYPOTHESIS") == "long"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from briefgen.schema import Agreement, Citation, Country, Meeting, Participant, Record, Source, Support
-from briefgen.views import (agreements_sentence, currency, held_then, join_list, months_before, participant, plural,
+from briefgen.facts.schema import Agreement, Citation, Country, Meeting, Participant, Record, Source, Support
+from briefgen.editorial.views import (agreements_sentence, currency, held_then, join_list, months_before, participant, plural,
                             support_sentence, told_in, year_of)
 
 COUNTRIES = {"PK": Country(code="PK", iso3="PAK", name="Pakistan", adjective="Pakistani"),

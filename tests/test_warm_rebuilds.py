@@ -7,8 +7,8 @@ import os
 
 import watchfiles
 
-from briefgen import yamlfile
-from briefgen.build import BuildRequest
+from briefgen.files import yamlfile
+from briefgen.build.pipeline import BuildRequest
 
 
 def counting_parses(monkeypatch) -> list[str]:
@@ -55,7 +55,7 @@ def test_a_broken_file_keeps_its_problems_when_read_again(tmp_path):
 
 def test_the_watcher_hands_a_save_over_within_a_few_milliseconds(repo_workspace, tmp_path, monkeypatch):
     """watchfiles waits `step` ms of quiet before it yields; its default (50 ms) is half a rebuild."""
-    from briefgen import watch
+    from briefgen.build import watch
 
     seen = {}
 

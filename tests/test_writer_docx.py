@@ -13,11 +13,11 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt, RGBColor
 
-from briefgen.model import (
+from briefgen.document.model import (
     BulletList, Callout, Document, Emph, Heading, LineBreak, Link, ListItem, Meta, Note, NoteRef, Notes,
     OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
 )
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 from briefgen.writers.docx import _ORDER, write
 
 from conftest import soffice_to_pdf

@@ -8,12 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefgen.markdown import parse
-from briefgen.model import (
+from briefgen.document.markdown import parse
+from briefgen.document.model import (
     BulletList, Callout, Document, Emph, Heading, LineBreak, Link, ListItem, Meta, Note, NoteRef, Notes,
     OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
 )
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 from briefgen.writers import html as html_writer
 from briefgen.writers import md as md_writer
 

@@ -31,12 +31,12 @@ from docx.shared import Emu, Inches, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
-from briefgen.fonts import font_table_entry
-from briefgen.model import (
+from briefgen.writers.fonts import font_table_entry
+from briefgen.document.model import (
     Block, BulletList, Callout, Document, Emph, Heading, Inline, LineBreak, Link, Meta, Notes,
     NoteRef, OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text, plain_text,
 )
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 
 LOGO_HEIGHT_MM = 16
 PARAGRAPH, CHARACTER, TABLE = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from html import escape
 
-from briefgen.model import (
+from briefgen.document.model import (
     BulletList, Callout, Document, Emph, Heading, LineBreak, Link, Notes, NoteRef, OrderedList,
     Paragraph, PageBreak, Quote, Rule, Strong, Table, Text,
 )
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 
 _SAFE_SCHEME = re.compile(r"(?i)(https?|mailto):")
 _ALIGNS = ("left", "center", "right")

@@ -1,4 +1,4 @@
-"""Write a Document back to the Markdown dialect `briefgen.markdown.parse` reads.
+"""Write a Document back to the Markdown dialect `briefgen.document.markdown.parse` reads.
 
 Aim: `parse(write(doc)) == doc` (ignoring `line` and derived heading anchors). Text is data, so
 every character that could start Markdown syntax is backslash-escaped. What the dialect cannot
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from briefgen.model import (
+from briefgen.document.model import (
     BulletList, Callout, Document, Emph, Heading, LineBreak, Link, Notes, NoteRef, OrderedList,
     Paragraph, PageBreak, Quote, Rule, Strong, Table, Text,
 )
-from briefgen.theme import Theme
+from briefgen.writers.theme import Theme
 
 # Inline syntax, `#`/`>` anywhere, and quotes: the parser's smartquotes would curl bare ones.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|#\"'])")

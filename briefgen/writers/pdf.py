@@ -28,11 +28,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import LIIndenter
 
-from briefgen import model as m
+from briefgen.document import model as m
 from briefgen.errors import BriefgenError, BriefgenWarning, FontError
-from briefgen.files import printable
-from briefgen.fonts import ResolvedFamily, read_face, resolve, settle
-from briefgen.theme import Theme
+from briefgen.files.root import printable
+from briefgen.writers.fonts import ResolvedFamily, read_face, resolve, settle
+from briefgen.writers.theme import Theme
 from briefgen.writers import pdf_tags
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}

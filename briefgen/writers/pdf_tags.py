@@ -87,7 +87,7 @@ class NoteLinks:
     zero-width and leave the layout as it was."""
 
     def __init__(self, document):
-        from briefgen import model as m
+        from briefgen.document import model as m
 
         self.defined: set[int] = set()
         self.referenced: set[int] = set()

@@ -1,6 +1,6 @@
 """The document model: what every writer consumes. Plain frozen dataclasses, no third-party imports.
 
-A template renders Markdown; `briefgen.markdown.parse` turns it into a `Document`; each writer
+A template renders Markdown; `briefgen.document.markdown.parse` turns it into a `Document`; each writer
 is one `match` over these node classes. `style` carries a template-chosen style name
 (`{.letterhead}` in Markdown) that writers map onto their own styles; `line` is the line of the
 rendered Markdown the node came from, for error messages.

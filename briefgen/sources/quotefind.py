@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
-from briefgen.factbase import SOURCES_FILE
-from briefgen.quotes import fold
+from briefgen.facts.factbase import SOURCES_FILE
+from briefgen.facts.quotes import fold
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ def find(workspace: Path, source_id: str | None, words: list[str]) -> tuple[list
 
 def _registered(workspace: Path) -> dict[str, str]:
     """Source id -> file, from data/sources.yaml as validated by the schema."""
-    from briefgen.files import Root
-    from briefgen.schema import SourcesFile
-    from briefgen.validate import validate
-    from briefgen.yamlfile import load_yaml
+    from briefgen.files.root import Root
+    from briefgen.facts.schema import SourcesFile
+    from briefgen.facts.validate import validate
+    from briefgen.files.yamlfile import load_yaml
 
     path = workspace / SOURCES_FILE
     if not path.is_file():
@@ -81,7 +81,7 @@ def _registered(workspace: Path) -> dict[str, str]:
 
 def _read(workspace: Path, rel: str) -> str:
     """A source's text through the workspace's door (inside it, an ordinary file, size-capped)."""
-    from briefgen.files import FileRefused, Root, printable
+    from briefgen.files.root import FileRefused, Root, printable
 
     name = printable(rel)
     try:

@@ -26,8 +26,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, 
 from markupsafe import Markup
 
 from briefgen.errors import BriefgenError, Location, Problem, TemplateError
-from briefgen.files import FileRefused, Root, package_root, printable, walk_names
-from briefgen.jinja_cache import bytecode_cache
+from briefgen.files.root import FileRefused, Root, package_root, printable, walk_names
+from briefgen.render.jinja_cache import bytecode_cache
 
 BUILTIN_PREFIX = "builtin"
 ENTRY_TEMPLATE = "brief.md.j2"
@@ -35,7 +35,7 @@ ENTRY_TEMPLATE = "brief.md.j2"
 
 def builtin_dir() -> Path:
     """The default template set: inside the wheel when installed, the top-level folder in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the briefgen package folder
     packaged = here / "_builtin_templates"
     return packaged if packaged.is_dir() else here.parent / "templates"
 
@@ -452,7 +452,7 @@ def builtin_source(name: str) -> str:
 def eject(dest: Path, force: bool = False) -> list[Path]:
     """Copy the built-in set (and a reference.docx made from the DOCX writer's styles) into `dest`.
     Refuses, naming the files, when any would be overwritten and `force` is not given."""
-    from briefgen.output import write_new
+    from briefgen.files.output import write_new
 
     return write_new(template_files(dest), force)
 
@@ -466,8 +466,8 @@ def template_files(dest: Path) -> dict[Path, bytes]:
 
 def reference_docx() -> bytes:
     """A Word document carrying the styles the DOCX writer uses, for users to restyle in Word."""
-    from briefgen import model as m
-    from briefgen.theme import Theme
+    from briefgen.document import model as m
+    from briefgen.writers.theme import Theme
     from briefgen.writers.docx import write
 
     sample = m.Document(

@@ -2,7 +2,7 @@
 
 One pinned markdown-it configuration: CommonMark with tables, raw HTML off (so `<b>` in a fact
 is text), footnotes for source notes, `{.style key="value"}` block attributes, and `::: keyfacts`
-containers for callouts. Writers never see Markdown; they see `briefgen.model`.
+containers for callouts. Writers never see Markdown; they see `briefgen.document.model`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
 
-from briefgen import model as m
+from briefgen.document import model as m
 
 CALLOUT_KINDS = ("keyfacts", "note")
 

@@ -118,7 +118,7 @@ def _error_text(exc: yaml.MarkedYAMLError, text: str) -> str:
 
 def load_yaml(path: Path, display_path: str, root=None) -> tuple[YamlDoc | None, list[Problem]]:
     """Read and parse one fact file through `root` (a files.Root; default: the file's folder)."""
-    from briefgen.files import FileRefused, Root
+    from briefgen.files.root import FileRefused, Root
 
     root = root or Root(path.parent, None)
     try:

@@ -13,10 +13,10 @@ from functools import partial
 
 from markupsafe import Markup
 
-from briefgen.citation import cite_source
-from briefgen.factbase import FactBase, iter_records
-from briefgen.schema import Brief, Record, Source
-from briefgen.templates import MarkdownText
+from briefgen.editorial.citation import cite_source
+from briefgen.facts.factbase import FactBase, iter_records
+from briefgen.facts.schema import Brief, Record, Source
+from briefgen.render.templateset import MarkdownText
 
 DEFAULT_SECTIONS = (
     "summary", "keyfacts", "diplomacy", "multilateral", "economy", "security", "people", "policies", "outlook",
@@ -226,8 +226,8 @@ def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list
     """What keeps a brief current, attributed and short (briefgen/views.py): the currency line and
     banner, 'then' titles, the year of a figure, what the summary already tells, what rests only on
     commentary, and sentences for records of one shape."""
-    from briefgen import views
-    from briefgen.attribution import rests_only_on_commentary
+    from briefgen.editorial import views
+    from briefgen.facts.attribution import rests_only_on_commentary
 
     def key_fact(value):
         """A record (or the records of a list) the key-facts box may show: not told by the summary,

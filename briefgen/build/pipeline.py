@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from briefgen.config import Config, load_config
+from briefgen.workspace import Config, load_config
 from briefgen.errors import BriefgenError, BriefgenWarning, FontError, InvalidInput, Location, Problem
-from briefgen.factbase import FactBase, load_factbase
-from briefgen.output import safe_name, write_all
-from briefgen.suggest import did_you_mean
+from briefgen.facts.factbase import FactBase, load_factbase
+from briefgen.files.output import safe_name, write_all
+from briefgen.facts.suggest import did_you_mean
 
 ALL_FORMATS = ("pdf", "docx", "md", "html")
 
@@ -127,7 +127,7 @@ def check_workspace(workspace: Path, warn=None, template: Path | None = None) ->
 def _problems_without_facts(workspace: Path, config: Config, template: Path | None) -> list[Problem]:
     """The theme and the syntax of every template: what `check` can still prove when the fact base
     (which rendering needs) has problems."""
-    from briefgen.templates import syntax_problems
+    from briefgen.render.templateset import syntax_problems
 
     problems: list[Problem] = []
     try:
@@ -145,9 +145,10 @@ def _problems_without_facts(workspace: Path, config: Config, template: Path | No
 
 def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) -> Prepared:
     """Validate, render and parse: everything but the writers. `loaded` skips reloading the inputs."""
-    from briefgen import markdown, model
-    from briefgen.context import DEFAULT_SECTIONS, BuildInfo, build_context
-    from briefgen.templates import ENTRY_TEMPLATE, render, resolve_all
+    from briefgen.document import markdown
+    from briefgen.document import model
+    from briefgen.editorial.context import DEFAULT_SECTIONS, BuildInfo, build_context
+    from briefgen.render.templateset import ENTRY_TEMPLATE, render, resolve_all
 
     ws = req.workspace
     config, fb = loaded or load_inputs(ws, only=req.brief_file, template=req.template)
@@ -188,7 +189,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
         warnings.simplefilter("always", BriefgenWarning)
         document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
-    from briefgen.currency import brief_currency_warnings
+    from briefgen.editorial.freshness import brief_currency_warnings
 
     found = brief_currency_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
@@ -200,7 +201,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
 def _template_set(config: Config, workspace: Path, override: Path | None):
     """The template search path: `--template`, else `template =` in briefgen.toml (errors located
     at that setting), then the workspace's templates/ and the built-ins."""
-    from briefgen.templates import template_set
+    from briefgen.render.templateset import template_set
 
     if override is not None:
         return template_set(override, workspace)
@@ -212,7 +213,7 @@ def _template_set(config: Config, workspace: Path, override: Path | None):
 
 def _theme(tset):
     """The theme.toml of the template set (the first folder that has one), or the default theme."""
-    from briefgen.theme import THEME_FILE, load_theme
+    from briefgen.writers.theme import THEME_FILE, load_theme
 
     path = tset.find_file(THEME_FILE)
     if path is None:
@@ -222,7 +223,7 @@ def _theme(tset):
 
 def _reference_docx(tset) -> bytes | None:
     """The template set's reference.docx, read through its folder's root (size-capped, no FIFO)."""
-    from briefgen.files import FileRefused
+    from briefgen.files.root import FileRefused
 
     path = tset.find_file("reference.docx")
     if path is None:
@@ -234,7 +235,7 @@ def _reference_docx(tset) -> bytes | None:
 
 
 def _setting(workspace: Path, key: str) -> Location:
-    from briefgen.config import CONFIG_FILE, line_of_setting
+    from briefgen.workspace import CONFIG_FILE, line_of_setting
 
     return Location(CONFIG_FILE, line_of_setting(workspace, key))
 
@@ -257,8 +258,8 @@ _environments: dict[tuple, object] = {}
 def _environment(tset, locale: str):
     """One Jinja environment per template set and locale, kept for the life of the process so that
     repeated builds (--watch, --all workers) reuse parsed templates; Jinja re-reads changed files."""
-    from briefgen.context import filters
-    from briefgen.templates import make_environment
+    from briefgen.editorial.context import filters
+    from briefgen.render.templateset import make_environment
 
     key = (tset.dirs, locale)
     if key not in _environments:
@@ -286,7 +287,7 @@ ten; a writer still busy after five minutes is laying out something no reader co
 
 def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     """Run the writers; returns each format's bytes (nothing is written here)."""
-    from briefgen.templates import TimeLimit, time_limit
+    from briefgen.render.templateset import TimeLimit, time_limit
     from briefgen.writers import get_writer
 
     out = {}
@@ -294,7 +295,7 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
         warnings.simplefilter("always", BriefgenWarning)
         theme = prepared.theme
         if {"pdf", "docx"} & set(formats):
-            from briefgen.fonts import settle
+            from briefgen.writers.fonts import settle
 
             theme = settle(theme)  # both writers name the same family; a missing font warns once
         for fmt in formats:

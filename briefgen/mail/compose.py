@@ -323,7 +323,7 @@ def as_bytes(msg: EmailMessage) -> bytes:
 def save_draft(msg: EmailMessage, folder: Path, name: str | None = None) -> Path:
     """Write the message as `<name>.eml` with `X-Unsent: 1`; never over an earlier draft, even when
     several runs save at once (exclusive create, then the next free name)."""
-    from briefgen.output import safe_name, write_exclusive
+    from briefgen.files.output import safe_name, write_exclusive
 
     data = as_bytes(msg)
     if msg["X-Unsent"] is None:
@@ -552,8 +552,8 @@ def deliver(msg: EmailMessage, settings: SmtpSettings, outbox: Path, name: str |
 
 def render_cover_note(templates, context: Mapping[str, object], locale: str) -> tuple[str, str]:
     """(plain text, HTML) of the cover note from `cover_note.txt.j2` and `cover_note.html.j2`."""
-    from briefgen.context import filters
-    from briefgen.templates import make_environment, render
+    from briefgen.editorial.context import filters
+    from briefgen.render.templateset import make_environment, render
 
     env = make_environment(templates, filters(locale), markdown=False)
     return (render(env, COVER_TEXT, context, templates),
@@ -568,7 +568,7 @@ def brief_name(title: str) -> str:
 
 def default_subject(title: str, marking: str, as_of: date, locale: str) -> str:
     """'[OFFICIAL] Pakistan–Kazakhstan brief (as of 26 November 2026)': offices require the marking."""
-    from briefgen.context import format_partial_date
+    from briefgen.editorial.context import format_partial_date
 
     return with_marking(f"{brief_name(title)} (as of {format_partial_date(as_of, locale)})", marking)
 
@@ -585,7 +585,7 @@ def with_marking(subject: str, marking: str) -> str:
 
 @dataclass(frozen=True)
 class EmailRequest:
-    build: object  # briefgen.build.BuildRequest (formats: pdf and/or docx)
+    build: object  # briefgen.build.pipeline.BuildRequest (formats: pdf and/or docx)
     to: tuple[str, ...]
     cc: tuple[str, ...] = ()
     sender: str | None = None  # None: briefgen.toml from_address
@@ -611,8 +611,8 @@ class Composed:
 
 def compose(req: EmailRequest) -> Composed:
     """Check every input, build the brief in memory and make the message; raises InvalidInput with all problems."""
-    from briefgen.build import prepare, produce
-    from briefgen.config import CONFIG_FILE, line_of_setting, load_config
+    from briefgen.build.pipeline import prepare, produce
+    from briefgen.workspace import CONFIG_FILE, line_of_setting, load_config
     from briefgen.writers import EXTENSIONS
 
     breq = req.build

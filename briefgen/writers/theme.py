@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from briefgen.errors import InvalidInput, Location, Problem
-from briefgen.files import FileRefused, Root, printable
+from briefgen.files.root import FileRefused, Root, printable
 
 THEME_FILE = "theme.toml"
 LOGO_MAX_PIXELS = 16_000_000  # 4000 x 4000: far beyond a letterhead crest, far below a decompression bomb
@@ -130,7 +130,7 @@ class Theme(_Strict):
 def load_theme(path: Path | None, display: str | None = None, root: Root | None = None) -> Theme:
     """Load a theme file (every problem at once, located); a missing path gives the default theme.
     `root`: the folder the theme, its logo and its font files must lie in (default: the theme's folder)."""
-    from briefgen.config import toml_error
+    from briefgen.workspace import toml_error
 
     if path is None:
         return Theme()

@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefgen import intake
+from briefgen.sources import intake
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
-from briefgen.factbase import SOURCES_FILE
-from briefgen.files import FileRefused, Root, read_regular, shown
-from briefgen.output import safe_name, write_all
-from briefgen.yamlfile import parse_yaml
+from briefgen.facts.factbase import SOURCES_FILE
+from briefgen.files.root import FileRefused, Root, read_regular, shown
+from briefgen.files.output import safe_name, write_all
+from briefgen.files.yamlfile import parse_yaml
 
 SEEDS_DIR = "seeds"
 ORIGINALS_DIR = "seeds/originals"
@@ -53,8 +53,8 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
     """Read or fetch `target`, extract its text, and register it; raise before writing anything."""
     from typing import get_args
 
-    from briefgen import fetch
-    from briefgen.schema import SourceType
+    from briefgen.sources import fetch
+    from briefgen.facts.schema import SourceType
 
     if source_type is not None and source_type not in get_args(SourceType):
         raise SourceAddError(f"'{source_type}' is not a source type: use one of {', '.join(get_args(SourceType))}")
@@ -261,7 +261,7 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
             text_rel: str, today: date) -> tuple[dict[str, str | None], Added]:
     """The new entry (only fields this version's schema has), checked by the schema, and the
     notes for the user: what was filled from where, and what only a person can check."""
-    from briefgen.schema import Source
+    from briefgen.facts.schema import Source
 
     known = set(Source.model_fields)
     check: list[str] = []

@@ -12,8 +12,8 @@ import calendar
 from datetime import date
 
 from briefgen.errors import Location, Problem
-from briefgen.factbase import iter_records
-from briefgen.schema import Brief, Source
+from briefgen.facts.factbase import iter_records
+from briefgen.facts.schema import Brief, Source
 
 
 def first_day(partial: str) -> date:
@@ -41,7 +41,7 @@ def months_before(day: date, months: int) -> date:
 def currency_warnings(brief: Brief, sources: dict[str, Source], as_of: date, stale_after_months: int,
                       at, locale: str = "en_GB") -> list[Problem]:
     """The currency warnings of one brief; `at(path)` locates a path of the brief's file."""
-    from briefgen.context import format_partial_date
+    from briefgen.editorial.context import format_partial_date
 
     def shown(value) -> str:
         return format_partial_date(value, locale)

@@ -10,8 +10,8 @@ never guessed; an undated source says "n.d." as both styles do.
 
 from __future__ import annotations
 
-from briefgen.schema import Source
-from briefgen.templates import MarkdownText, escape_markdown
+from briefgen.facts.schema import Source
+from briefgen.render.templateset import MarkdownText, escape_markdown
 
 STYLES = ("chicago", "apa")
 
@@ -24,7 +24,7 @@ def cite_source(source: Source, style: str = "chicago", locale: str = "en_GB") -
 
 
 def _date(value: str, locale: str) -> str:
-    from briefgen.context import format_partial_date
+    from briefgen.editorial.context import format_partial_date
 
     return format_partial_date(value, locale)
 

@@ -7,8 +7,8 @@ import typing
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import Problem
-from briefgen.suggest import did_you_mean
-from briefgen.yamlfile import YamlDoc
+from briefgen.facts.suggest import did_you_mean
+from briefgen.files.yamlfile import YamlDoc
 
 
 def validate(model: type[BaseModel], doc: YamlDoc) -> tuple[BaseModel | None, list[Problem]]:

@@ -10,7 +10,7 @@ Where a face comes from, in this order:
 A family the theme names but this machine lacks falls back to PT Sans with one warning, so a
 brief's page breaks never depend on which fonts happen to be installed.
 
-Font bytes are read by `read_face` alone, through briefgen.files (regular files of a sensible
+Font bytes are read by `read_face` alone, through briefgen.files.root (regular files of a sensible
 size); files named in the theme must lie inside the theme's root, packaged ones are read from
 their package's folder (or from the wheel's zip, when installed as one).
 """
@@ -29,8 +29,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from briefgen.errors import BriefgenWarning, FontError
-from briefgen.files import LIMITS, FileRefused, Root, package_root, printable, read_regular
-from briefgen.theme import FontFamily, Theme
+from briefgen.files.root import LIMITS, FileRefused, Root, package_root, printable, read_regular
+from briefgen.writers.theme import FontFamily, Theme
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
 _WEIGHT_STYLE = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),

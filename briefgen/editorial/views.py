@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from briefgen.currency import last_day
-from briefgen.quotes import fold
-from briefgen.schema import Agreement, Meeting, Participant, Record, Source, Support
+from briefgen.editorial.freshness import last_day
+from briefgen.facts.quotes import fold
+from briefgen.facts.schema import Agreement, Meeting, Participant, Record, Source, Support
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 
@@ -210,7 +210,7 @@ def agreements_sentence(group: list[Agreement]) -> str:
 def support_sentence(group: list[Support], countries: dict, locale: str = "en_GB") -> str:
     """Who backed whom for what, one sentence a direction: 'Pakistan supported Kazakhstan’s
     successful bid for … and candidature to … (2017–2020).'"""
-    from briefgen.context import format_period
+    from briefgen.editorial.context import format_period
 
     first = group[0]
 

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from briefgen.errors import Location, Problem
-from briefgen.files import FileRefused, Root
+from briefgen.files.root import FileRefused, Root
 
 CONFIG_FILE = "briefgen.toml"
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen._entry import long_running
-from briefgen.build import BuildRequest, build
+from briefgen.build.pipeline import BuildRequest, build
 from briefgen.errors import BriefgenError
 
 
@@ -44,7 +44,7 @@ def input_filter(request: BuildRequest):
     """watchfiles filter: a change counts when it is to an input of the build (data, seeds,
     templates, briefgen.toml, the template folders) and not inside the output folder or the
     outbox (wherever briefgen.toml puts them, e.g. out = "data/out")."""
-    from briefgen.config import load_config
+    from briefgen.workspace import load_config
 
     ws = request.workspace.resolve()
     cache: dict = {}

@@ -13,14 +13,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
-from briefgen.files import FileRefused, Root, printable
-from briefgen.provenance import check_brief as check_provenance
-from briefgen.provenance import quote_problem
-from briefgen.quotes import Document
-from briefgen.suggest import close_matches, did_you_mean, nearest_passage
-from briefgen.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
-from briefgen.validate import validate
-from briefgen.yamlfile import YamlDoc, load_yaml
+from briefgen.files.root import FileRefused, Root, printable
+from briefgen.facts.provenance import check_brief as check_provenance
+from briefgen.facts.provenance import quote_problem
+from briefgen.facts.quotes import Document
+from briefgen.facts.suggest import close_matches, did_you_mean, nearest_passage
+from briefgen.facts.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
+from briefgen.facts.validate import validate
+from briefgen.files.yamlfile import YamlDoc, load_yaml
 
 COUNTRIES_FILE = "data/countries.yaml"
 SOURCES_FILE = "data/sources.yaml"

@@ -14,9 +14,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 from briefgen._entry import long_running
-from briefgen.build import BuildRequest, build
+from briefgen.build.pipeline import BuildRequest, build
 from briefgen.errors import BriefgenError
-from briefgen.factbase import brief_files
+from briefgen.facts.factbase import brief_files
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The pipeline from workspace to files, and its drivers: --all workers and --watch."""

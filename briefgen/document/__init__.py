@@ -1,0 +1,1 @@
+"""The document model every writer reads, and the Markdown parser that makes it."""

@@ -1,0 +1,1 @@
+"""What a brief says about its facts: template context, editorial views, freshness, citations."""

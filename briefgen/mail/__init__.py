@@ -1,0 +1,1 @@
+"""`briefgen email`: the cover note, the MIME message, drafts and SMTP delivery."""

@@ -1,0 +1,1 @@
+"""Templates: the confined template set, the sandboxed Jinja environment, Markdown escaping."""

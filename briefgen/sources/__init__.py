@@ -1,0 +1,1 @@
+"""Bringing a source in: fetch, text and metadata extraction, registration, quote finding."""
