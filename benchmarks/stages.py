@@ -45,13 +45,13 @@ def one_build(req, formats=("pdf", "docx", "md", "html")) -> tuple[dict[str, flo
     """One prepare and the writers; returns (seconds per stage, the Prepared, bytes per format)."""
     import briefgen.build.pipeline
     import briefgen.document.markdown
-    import briefgen.render.templateset
+    import briefgen.render.environment
     from briefgen.build.pipeline import prepare
     from briefgen.writers import get_writer
 
     load, render, parse = [], [], []
     start = time.perf_counter()
-    with spy(briefgen.build.pipeline, "load_factbase", load), spy(briefgen.render.templateset, "render", render), \
+    with spy(briefgen.build.pipeline, "load_factbase", load), spy(briefgen.render.environment, "render", render), \
             spy(briefgen.document.markdown, "parse", parse):
         prepared = prepare(req)
     total = time.perf_counter() - start

@@ -32,14 +32,6 @@ def main() -> None:
     _exit(0)
 
 
-def long_running() -> None:
-    """Garbage collection back on, for a process that builds again and again (`--watch`, `--all`).
-    What exists by now (imports, the first build's caches) is frozen first: the collections that
-    follow leave it alone, so they stay short."""
-    gc.freeze()
-    gc.enable()
-
-
 def _exit(code: object) -> None:
     """Exit as the interpreter would with `sys.exit(code)`, without its shutdown."""
     if code is None:

@@ -276,7 +276,7 @@ def templates_init(
     force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
 ) -> None:
     """Eject the default template set (brief, sections, theme, cover note, reference.docx) into DIRECTORY."""
-    from briefgen.render.templateset import eject
+    from briefgen.scaffold import eject
 
     for path in eject(directory, force=force):
         typer.echo(str(path))

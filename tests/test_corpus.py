@@ -638,9 +638,9 @@ def test_template_only_renders(payload, phrase, case_workspace, run_cli, tmp_pat
 def test_a_runaway_template_is_stopped_at_its_line(case_workspace, run_cli, tmp_path, monkeypatch):
     """Nested loops pass the sandbox's range cap yet would run for hours: the render time limit
     stops them with a located error (the limit is shortened here; it is a minute in use)."""
-    from briefgen.render import templateset
+    from briefgen.render import environment
 
-    monkeypatch.setattr(templateset, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(environment, "RENDER_SECONDS", 1)
     ws = case_workspace("template-sandbox-escape")
     template = ws / "templates/brief.md.j2"
     lines = template.read_text(encoding="utf-8").splitlines()

@@ -100,18 +100,18 @@ def reference(heading: str) -> str:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """(environment, entry template name, context) of a real prepare() on the shipped workspace."""
-    import briefgen.render.templateset
+    import briefgen.render.environment
     from briefgen.build.pipeline import BuildRequest, prepare
 
     seen = {}
-    real = briefgen.render.templateset.render
+    real = briefgen.render.environment.render
 
     def spy(env, name, context, searched):
         seen.update(env=env, name=name, context=dict(context))
         return real(env, name, context, searched)
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(briefgen.render.templateset, "render", spy)
+    mp.setattr(briefgen.render.environment, "render", spy)
     try:
         from datetime import date
 

@@ -55,7 +55,7 @@ def test_an_unexpected_error_with_debug_still_shows_its_traceback(case_workspace
 
 def test_the_short_cli_runs_without_garbage_collection_and_long_runs_with_it():
     code = ("import gc, briefgen.cli\n"
-            "from briefgen._entry import long_running\n"
+            "from briefgen.runtime import long_running\n"
             "def fake(argv=None):\n"
             "    print(gc.isenabled()); long_running(); print(gc.isenabled())\n"
             "briefgen.cli.main = fake")

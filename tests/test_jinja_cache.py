@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefgen.render import jinja_cache
-from briefgen.render.templateset import TemplateSet, make_environment
+from briefgen.render.templateset import TemplateSet
+from briefgen.render.environment import make_environment
 
 CONTEXT = {"name": "Astana"}
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
-from briefgen._entry import long_running
+from briefgen.runtime import long_running
 from briefgen.build.pipeline import BuildRequest, build
 from briefgen.errors import BriefgenError
 from briefgen.facts.factbase import brief_files

@@ -127,7 +127,7 @@ def check_workspace(workspace: Path, warn=None, template: Path | None = None) ->
 def _problems_without_facts(workspace: Path, config: Config, template: Path | None) -> list[Problem]:
     """The theme and the syntax of every template: what `check` can still prove when the fact base
     (which rendering needs) has problems."""
-    from briefgen.render.templateset import syntax_problems
+    from briefgen.render.environment import syntax_problems
 
     problems: list[Problem] = []
     try:
@@ -148,7 +148,8 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     from briefgen.document import markdown
     from briefgen.document import model
     from briefgen.editorial.context import DEFAULT_SECTIONS, BuildInfo, build_context
-    from briefgen.render.templateset import ENTRY_TEMPLATE, render, resolve_all
+    from briefgen.render.templateset import ENTRY_TEMPLATE, resolve_all
+    from briefgen.render.environment import render
 
     ws = req.workspace
     config, fb = loaded or load_inputs(ws, only=req.brief_file, template=req.template)
@@ -259,7 +260,7 @@ def _environment(tset, locale: str):
     """One Jinja environment per template set and locale, kept for the life of the process so that
     repeated builds (--watch, --all workers) reuse parsed templates; Jinja re-reads changed files."""
     from briefgen.editorial.context import filters
-    from briefgen.render.templateset import make_environment
+    from briefgen.render.environment import make_environment
 
     key = (tset.dirs, locale)
     if key not in _environments:
@@ -287,7 +288,7 @@ ten; a writer still busy after five minutes is laying out something no reader co
 
 def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     """Run the writers; returns each format's bytes (nothing is written here)."""
-    from briefgen.render.templateset import TimeLimit, time_limit
+    from briefgen.runtime import TimeLimit, time_limit
     from briefgen.writers import get_writer
 
     out = {}

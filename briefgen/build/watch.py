@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from briefgen._entry import long_running
+from briefgen.runtime import long_running
 from briefgen.build.pipeline import BuildRequest, build
 from briefgen.errors import BriefgenError
 

@@ -11,7 +11,7 @@ never guessed; an undated source says "n.d." as both styles do.
 from __future__ import annotations
 
 from briefgen.facts.schema import Source
-from briefgen.render.templateset import MarkdownText, escape_markdown
+from briefgen.render.markup import MarkdownText, escape_markdown
 
 STYLES = ("chicago", "apa")
 

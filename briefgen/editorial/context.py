@@ -16,7 +16,7 @@ from markupsafe import Markup
 from briefgen.editorial.citation import cite_source
 from briefgen.facts.factbase import FactBase, iter_records
 from briefgen.facts.schema import Brief, Record, Source
-from briefgen.render.templateset import MarkdownText
+from briefgen.render.markup import MarkdownText
 
 DEFAULT_SECTIONS = (
     "summary", "keyfacts", "diplomacy", "multilateral", "economy", "security", "people", "policies", "outlook",

@@ -6,38 +6,21 @@ target folder and renamed over the old one only once all temp files exist.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import signal
 import tempfile
-import threading
 import unicodedata
 from pathlib import Path
 
 from briefgen.errors import Location, OutputError
+from briefgen.runtime import signals_held
 
 
 def safe_name(text: str) -> str:
     """ASCII file-name stem: 'Pakistan–Kazakhstan brief' -> 'pakistan-kazakhstan-brief'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "brief"
-
-
-@contextlib.contextmanager
-def signals_held():
-    """Hold SIGINT and SIGTERM (delivered when the block ends) where the platform allows it."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = mask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        mask(signal.SIG_SETMASK, previous)
 
 
 def write_new(files: dict[Path, bytes], force: bool = False) -> list[Path]:

@@ -553,7 +553,7 @@ def deliver(msg: EmailMessage, settings: SmtpSettings, outbox: Path, name: str |
 def render_cover_note(templates, context: Mapping[str, object], locale: str) -> tuple[str, str]:
     """(plain text, HTML) of the cover note from `cover_note.txt.j2` and `cover_note.html.j2`."""
     from briefgen.editorial.context import filters
-    from briefgen.render.templateset import make_environment, render
+    from briefgen.render.environment import make_environment, render
 
     env = make_environment(templates, filters(locale), markdown=False)
     return (render(env, COVER_TEXT, context, templates),

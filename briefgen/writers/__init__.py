@@ -11,7 +11,7 @@ EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "html": ".html"}
 
 
 def get_writer(fmt: str) -> Callable[..., bytes]:
-    from briefgen.files.output import signals_held
+    from briefgen.runtime import signals_held
 
     # Ctrl+C during the import is delivered once it is done: lxml, which python-docx loads, catches
     # every exception while it starts (so the interruption would be lost) and prints to stdout.
