@@ -79,24 +79,18 @@ def check(
 def _parse_date(value: str | None):
     if value is None:
         return None
+    import re
     from datetime import date
 
-    import re
+    from briefgen.dates import day_problem
 
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
     if not m:
         raise typer.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD, e.g. 2026-11-26")
-    year, month, day = (int(g) for g in m.groups())
-    if not 1 <= month <= 12:
-        raise typer.BadParameter(f"'{value}': there is no month {month} (months run 01 to 12)")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        import calendar
-
-        last = calendar.monthrange(year, month)[1]
-        raise typer.BadParameter(f"'{value}': there is no such day; {calendar.month_name[month]} {year} has "
-                                 f"{last} days") from None
+    problem = day_problem(*(int(g) for g in m.groups()))
+    if problem:
+        raise typer.BadParameter(f"'{value}': {problem}")
+    return date(*(int(g) for g in m.groups()))
 
 
 def _formats(value: str) -> tuple[str, ...]:

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from briefgen.facts.schema import Agreement, Citation, Country, Meeting, Participant, Record, Source, Support
-from briefgen.editorial.views import (agreements_sentence, currency, held_then, join_list, months_before, participant, plural,
-                            support_sentence, told_in, year_of)
+from briefgen.editorial.freshness import freshness
+from briefgen.editorial.views import (agreements_sentence, held_then, join_list, participant, plural, support_sentence,
+                                      told_in, year_of)
 
 COUNTRIES = {"PK": Country(code="PK", iso3="PAK", name="Pakistan", adjective="Pakistani"),
              "KZ": Country(code="KZ", iso3="KAZ", name="Kazakhstan", adjective="Kazakh")}
@@ -27,20 +28,12 @@ def meeting(id: str, day: str, *people: tuple[str, str, str]) -> Meeting:
                    participants=[Participant(name=n, title=t, country=c) for n, t, c in people])
 
 
-@pytest.mark.parametrize("earlier, later, months", [
-    ("2022-07-30", date(2026, 11, 28), 51), ("2022-07-30", date(2023, 7, 30), 12), ("2022-07-30", date(2023, 7, 29), 11),
-    ("2022", date(2023, 12, 31), 12), ("2022-07", date(2022, 7, 1), 0), ("2026-02-03/2026-02-04", date(2026, 3, 4), 1),
-])
-def test_months_before_counts_from_the_end_of_a_partial_date(earlier, later, months):
-    assert months_before(earlier, later) == months
-
-
 def test_currency_of_the_shipped_sources():
-    c = currency([src("a"), src("b", "2022-07-30")], date(2026, 11, 28), 12)
+    c = freshness([src("a"), src("b", "2022-07-30")], date(2026, 11, 28), 12)
     assert (c.count, c.undated, c.newest, c.stale, c.age) == (2, 1, "2022-07-30", True, "more than 4 years")
-    fresh = currency([src("b", "2026-10-01")], date(2026, 11, 28), 12)
+    fresh = freshness([src("b", "2026-10-01")], date(2026, 11, 28), 12)
     assert not fresh.stale and fresh.age == "1 month"
-    assert currency([src("a")], date(2026, 11, 28)).stale  # nothing dated: cannot show it is current
+    assert freshness([src("a")], date(2026, 11, 28)).stale  # nothing dated: cannot show it is current
 
 
 def test_titles_read_then_past_the_threshold_or_when_a_later_meeting_gives_the_office_to_another():

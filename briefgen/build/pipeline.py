@@ -190,9 +190,9 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
         warnings.simplefilter("always", BriefgenWarning)
         document = markdown.parse(text, meta)
     stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
-    from briefgen.editorial.freshness import brief_currency_warnings
+    from briefgen.editorial.freshness import brief_freshness_warnings
 
-    found = brief_currency_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
+    found = brief_freshness_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
                     templates=tset, context=context, pdf_standard=req.pdf_standard or config.pdf_standard,
                     warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)))

@@ -10,6 +10,7 @@ never guessed; an undated source says "n.d." as both styles do.
 
 from __future__ import annotations
 
+from briefgen.dates import format_partial_date
 from briefgen.facts.schema import Source
 from briefgen.render.markup import MarkdownText, escape_markdown
 
@@ -21,12 +22,6 @@ def cite_source(source: Source, style: str = "chicago", locale: str = "en_GB") -
     if style not in STYLES:
         raise ValueError(f"unknown citation style '{style}' (choose from {', '.join(STYLES)})")
     return (_chicago if style == "chicago" else _apa)(source, locale)
-
-
-def _date(value: str, locale: str) -> str:
-    from briefgen.editorial.context import format_partial_date
-
-    return format_partial_date(value, locale)
 
 
 def _link(url: str) -> str:
@@ -50,9 +45,9 @@ def _chicago(source: Source, locale: str) -> MarkdownText:
     if source.publisher:
         parts.append(f"*{escape_markdown(source.publisher)}*")
     if source.date != "undated":
-        parts.append(escape_markdown(_date(source.date, locale)))
+        parts.append(escape_markdown(format_partial_date(source.date, locale)))
     elif source.accessed:  # CMOS 14.207: an undated web source gives the day it was consulted
-        parts.append(f"accessed {escape_markdown(_date(source.accessed, locale))}")
+        parts.append(f"accessed {escape_markdown(format_partial_date(source.accessed, locale))}")
     else:
         parts.append("n.d.")
     if source.url:
@@ -64,7 +59,7 @@ def _chicago(source: Source, locale: str) -> MarkdownText:
 def _apa(source: Source, locale: str) -> MarkdownText:
     """APA 7 reference: Author. (Date). *Title*. Publisher. URL"""
     parts: list[str] = []
-    when = "n.d." if source.date == "undated" else _date(source.date, locale)
+    when = "n.d." if source.date == "undated" else format_partial_date(source.date, locale)
     title = _title(source)
     if source.author:
         parts.append(f"{escape_markdown(source.author)}. ({escape_markdown(when)}).")
@@ -76,7 +71,7 @@ def _apa(source: Source, locale: str) -> MarkdownText:
         parts.append(f"{escape_markdown(source.publisher)}.")
     if source.url:
         if source.date == "undated" and source.accessed:
-            parts.append(f"Retrieved {escape_markdown(_date(source.accessed, locale))}, from {_link(source.url)}")
+            parts.append(f"Retrieved {escape_markdown(format_partial_date(source.accessed, locale))}, from {_link(source.url)}")
         else:
             parts.append(_link(source.url))
     return MarkdownText(" ".join(parts))

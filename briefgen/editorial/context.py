@@ -13,7 +13,9 @@ from functools import partial
 
 from markupsafe import Markup
 
+from briefgen.dates import end_key, format_partial_date, format_period, start_key
 from briefgen.editorial.citation import cite_source
+from briefgen.editorial.freshness import data_currency, freshness
 from briefgen.facts.factbase import FactBase, iter_records
 from briefgen.facts.schema import Brief, Record, Source
 from briefgen.render.markup import MarkdownText
@@ -35,68 +37,6 @@ class BuildInfo:
     reference: str
     locale: str
     stale_after_months: int = 12
-
-
-_ISO = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-
-
-def format_partial_date(value: object, locale: str = "en_GB") -> str:
-    """'2022-07-30' -> '30 July 2022' (en_GB) / 'July 30, 2022' (en_US); '1991-12' -> 'December 1991';
-    a range '2026-02-03/2026-02-04' -> '3–4 February 2026' (see `format_period`)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, date):
-        value = value.isoformat()
-    text = str(value)
-    if text == "undated":
-        return "undated"
-    if "/" in text:
-        return format_period(text, locale)
-    from babel.dates import format_date, format_skeleton
-
-    if not _ISO.fullmatch(text):
-        raise ValueError(f"'{text}' is not a date (the date filter takes YYYY, YYYY-MM or YYYY-MM-DD)")
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
-    return format_date(date(*parts), format="long", locale=locale)
-
-
-# The interval skeleton for each precision; months are then widened to full names, since CLDR has
-# no interval pattern with full month names ("3–4 Feb 2026" would read unlike the brief's other dates).
-_INTERVAL_SKELETONS = {1: "y", 2: "yMMMM", 3: "yMMMd"}
-
-
-def format_period(value: object, locale: str = "en_GB") -> str:
-    """A range or period by the locale's interval pattern: '2026-02-03/2026-02-04' -> '3–4 February 2026'
-    (en_US 'February 3–4, 2026'), '2018/2020' -> '2018–2020'; the shared month and year are written once.
-    Ends of different precision ('2019-03/2020') are written in full: 'March 2019–2020'."""
-    start, _, end = str(value).partition("/")
-    if not (_ISO.fullmatch(start) and _ISO.fullmatch(end)):
-        raise ValueError(f"'{value}' is not a date range (the filter takes START/END, e.g. 2018/2020)")
-    a, b = start.split("-"), end.split("-")
-    if len(a) == len(b):
-        formatted = _interval(date(*(int(p) for p in a + ["1"] * (3 - len(a)))),
-                              date(*(int(p) for p in b + ["1"] * (3 - len(b)))), _INTERVAL_SKELETONS[len(a)], locale)
-        if formatted:
-            return formatted
-    return f"{format_partial_date(start, locale)}–{format_partial_date(end, locale)}"
-
-
-def _interval(start: date, end: date, skeleton: str, locale: str) -> str | None:
-    from babel import Locale
-    from babel.dates import parse_pattern
-
-    formats = Locale.parse(locale).interval_formats.get(skeleton)
-    if start == end:
-        return format_partial_date(start.isoformat()[: {"y": 4, "yMMMM": 7}.get(skeleton, 10)], locale)
-    differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
-    if not formats or differs not in formats:
-        return None
-    return "".join(parse_pattern(re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)).apply(day, Locale.parse(locale))
-                   for pattern, day in zip(formats[differs], (start, end)))
 
 
 def full_stop(value: object) -> object:
@@ -134,12 +74,6 @@ def note(source: Source) -> MarkdownText:
     return MarkdownText(f"[^{source.id}]:")
 
 
-def sort_key(value: str) -> str:
-    """Partial dates sort by their start: '1991-12' before '1992', '2019/2020' as 2019."""
-    start, _, end = str(value).partition("/")
-    return f"{start}/{end or start}"
-
-
 def when(record: Record) -> str | None:
     """When a record happened or held: its date (or range), period, or 'since' date, as written."""
     return record.date or record.period or getattr(record, "since", None)
@@ -161,18 +95,13 @@ def chronology(brief: Brief) -> list[ChronologyEntry]:
         at = record.date or record.period  # a 'since' date starts a running total, which is not an event
         if at:
             entries.append(ChronologyEntry(str(at), record))
-    return sorted(entries, key=lambda e: sort_key(e.date))
+    return sorted(entries, key=lambda e: start_key(e.date))
 
 
 def newest_first(records) -> list:
     """Dated records newest first (by where they end), then the undated ones in their written order."""
-    dated = sorted((r for r in records if when(r)), key=lambda r: _end_key(when(r)), reverse=True)
+    dated = sorted((r for r in records if when(r)), key=lambda r: end_key(when(r)), reverse=True)
     return dated + [r for r in records if not when(r)]
-
-
-def _end_key(value: str) -> str:
-    start, _, end = str(value).partition("/")
-    return f"{end or start}/{start}"
 
 
 def current(records) -> Record | None:
@@ -182,17 +111,6 @@ def current(records) -> Record | None:
     if dated:
         return newest_first(dated)[0]
     return records[0] if len(records) == 1 else None
-
-
-def data_currency(sources: list[Source], locale: str) -> str:
-    dated = sorted(s.date for s in sources if s.date != "undated")
-    undated = len(sources) - len(dated)
-    if not dated:
-        return "Sources undated"
-    line = f"Sources current to {format_partial_date(dated[-1], locale)}"
-    if undated:
-        line += f" ({undated} undated source{'s' if undated > 1 else ''})"
-    return line
 
 
 def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[str, ...]) -> dict[str, object]:
@@ -243,7 +161,7 @@ def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list
     meetings = brief.diplomacy.meetings
     then = {mt.id: views.held_then(mt, meetings, info.as_of, info.stale_after_months) for mt in meetings}
     return {
-        "currency": views.currency(sources, info.as_of, info.stale_after_months),
+        "currency": freshness(sources, info.as_of, info.stale_after_months),
         "participants": lambda mt: [views.participant(p, fb.countries, then.get(mt.id, False)) for p in mt.participants],
         "year_of": lambda *records: max((y for r in records if (y := views.year_of(r, fb.sources))), default=None),
         "told_in": views.told_in,

@@ -10,10 +10,9 @@ backed whom, trade by direction).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
-from briefgen.editorial.freshness import last_day
+from briefgen.dates import format_period, last_day, months_between
 from briefgen.facts.quotes import fold
 from briefgen.facts.schema import Agreement, Meeting, Participant, Record, Source, Support
 
@@ -40,67 +39,14 @@ def possessive(name: str) -> str:
     return f"{name}’" if name.endswith("s") else f"{name}’s"
 
 
-# --- dates ------------------------------------------------------------------------------
-
-
-def _end(value: str) -> str:
-    """The last day a partial date or range reaches, as ISO text: '2019' -> '2019-12-31'."""
-    return last_day(str(value)).isoformat()
-
-
-def months_before(earlier: str, later: date) -> int:
-    """Whole months from the end of a partial date to `later` (0 when it is not earlier)."""
-    end = date.fromisoformat(_end(earlier))
-    months = (later.year - end.year) * 12 + later.month - end.month - (1 if later.day < end.day else 0)
-    return max(months, 0)
-
-
-def age_phrase(months: int) -> str:
-    """14 -> 'more than a year'; 52 -> 'more than 4 years'; 5 -> '5 months'."""
-    if months < 12:
-        return f"{months} month{'s' if months != 1 else ''}"
-    years = months // 12
-    return "more than a year" if years == 1 else f"more than {years} years"
-
-
 def year_of(record: Record, sources: dict[str, Source]) -> str | None:
     """The year a figure is from: the record's own date or period (its end), else the newest dated
     source it cites; None when nothing dates it."""
     own = record.date or record.period
     if own:
-        return _end(own)[:4]
+        return str(last_day(own).year)
     dated = [sources[c.source].date for c in record.sources if c.source in sources and sources[c.source].date != "undated"]
-    return max(_end(d) for d in dated)[:4] if dated else None
-
-
-# --- how current the brief is ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Currency:
-    """How current the sources are, for the title block and the staleness banner."""
-
-    count: int  # sources the brief cites
-    undated: int
-    newest: str | None  # ISO (partial) date of the newest dated source
-    months_old: int | None  # months from the newest source to the as-of date
-    stale_after_months: int
-
-    @property
-    def stale(self) -> bool:
-        """Past the threshold, or nothing dated at all: the brief cannot show it is current."""
-        return self.newest is None or (self.months_old or 0) > self.stale_after_months
-
-    @property
-    def age(self) -> str:
-        return age_phrase(self.months_old or 0)
-
-
-def currency(sources: list[Source], as_of: date, stale_after_months: int = 12) -> Currency:
-    dated = sorted((s.date for s in sources if s.date != "undated"), key=_end)
-    newest = dated[-1] if dated else None
-    return Currency(len(sources), len(sources) - len(dated), newest,
-                    months_before(newest, as_of) if newest else None, stale_after_months)
+    return str(max(last_day(d) for d in dated).year) if dated else None
 
 
 # --- people: the title they held then ------------------------------------------------------
@@ -109,11 +55,11 @@ def currency(sources: list[Source], as_of: date, stale_after_months: int = 12) -
 def held_then(meeting: Meeting, meetings: list[Meeting], as_of: date, stale_after_months: int) -> bool:
     """Whether the participants' titles should read 'then': the meeting is older than the staleness
     threshold, or a later meeting gives one of its titles (same country) to someone else."""
-    if months_before(meeting.date, as_of) > stale_after_months:
+    if months_between(meeting.date, as_of) > stale_after_months:
         return True
     held = {(p.country, p.title.casefold()): p.name for p in meeting.participants}
     for later in meetings:
-        if _end(later.date) <= _end(meeting.date):
+        if last_day(later.date) <= last_day(meeting.date):
             continue
         for p in later.participants:
             name = held.get((p.country, p.title.casefold()))
@@ -164,7 +110,7 @@ def events(records) -> list:
         return str(when).partition("/")[0] if when else None
 
     undated = [r for r in records if start(r) is None]
-    return undated + sorted((r for r in records if start(r) is not None), key=lambda r: _end(start(r)))
+    return undated + sorted((r for r in records if start(r) is not None), key=lambda r: last_day(start(r)))
 
 
 def groups(records, *attrs: str) -> list[tuple[tuple, list]]:
@@ -210,7 +156,6 @@ def agreements_sentence(group: list[Agreement]) -> str:
 def support_sentence(group: list[Support], countries: dict, locale: str = "en_GB") -> str:
     """Who backed whom for what, one sentence a direction: 'Pakistan supported Kazakhstan’s
     successful bid for … and candidature to … (2017–2020).'"""
-    from briefgen.editorial.context import format_period
 
     first = group[0]
 

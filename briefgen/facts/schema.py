@@ -7,56 +7,10 @@ Every record that states something carries `text` (the sentence a brief can use)
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Literal
 
+from briefgen.dates import check_date_or_range, check_partial_date, check_period
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
-
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def _check_partial_date(value: str) -> str:
-    m = _PARTIAL_DATE.match(value)
-    if not m:
-        raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in m.groups())
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"invalid date '{value}': no month {month}")
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
-        raise ValueError(f"invalid date '{value}': no such day") from None
-    return value
-
-
-def _check_period(value: str) -> str:
-    start, sep, end = value.partition("/")
-    if not sep:
-        raise ValueError(f"invalid period '{value}': use START/END, e.g. 2018/2020")
-    _check_partial_date(start)
-    _check_partial_date(end)
-    if end < start:
-        raise ValueError(f"invalid period '{value}': ends before it starts")
-    return value
-
-
-def _check_date_or_range(value: str) -> str:
-    """A date (partial allowed) or, for an event over several days, a range START/END."""
-    start, sep, end = value.partition("/")
-    if not sep:
-        if not _PARTIAL_DATE.match(value):
-            raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD, or a range "
-                             "START/END for an event over several days, e.g. 2026-02-03/2026-02-04")
-        return _check_partial_date(value)
-    for part in (start, end):
-        if not _PARTIAL_DATE.match(part):
-            raise ValueError(f"invalid date range '{value}': both ends must be ISO dates YYYY, YYYY-MM or "
-                             "YYYY-MM-DD, e.g. 2026-02-03/2026-02-04")
-        _check_partial_date(part)
-    if end <= start:
-        raise ValueError(f"invalid date range '{value}': it must end after it starts")
-    return value
-
 
 def _year_as_text(value: object) -> object:
     """`date: 1992` is read by YAML as a number; a year is still a date."""
@@ -73,13 +27,13 @@ def _check_printable(value: str) -> str:
     return value
 
 
-PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_partial_date)]
+PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(check_partial_date)]
 """An ISO date, partial where the source is partial: 1992, 1991-12, 2022-07-30."""
 
-DateOrRange = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date_or_range)]
+DateOrRange = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(check_date_or_range)]
 """When an event happened: a partial date, or a range for several days: 2026-02-03/2026-02-04."""
 
-Period = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_period)]
+Period = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(check_period)]
 """How long a state lasted (a term, a programme): two partial dates joined by '/': 2018/2020."""
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
@@ -102,7 +56,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Af
 
 
 def _check_full_date(value: str) -> str:
-    _check_partial_date(value)
+    check_partial_date(value)
     if value.count("-") != 2:
         raise ValueError(f"invalid date '{value}': give the day, YYYY-MM-DD")
     return value

@@ -1,0 +1,193 @@
+"""Partial ISO dates, in one place: reading and checking them, their first and last day, ordering,
+months between, and their wording by locale.
+
+A brief's dates are as precise as its sources say: '1992', '1991-12', '2022-07-30'; an event over
+several days or a term is a range 'START/END' ('2026-02-03/2026-02-04', '2018/2020').
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+# --- reading and checking ------------------------------------------------------------------
+
+
+def check_partial_date(value: str) -> str:
+    """`value` if it is a real partial date, else ValueError saying what is wrong."""
+    m = PARTIAL.fullmatch(value)
+    if not m:
+        raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"invalid date '{value}': no month {month}")
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"invalid date '{value}': no such day") from None
+    return value
+
+
+def check_period(value: str) -> str:
+    """A period START/END (a term, a programme): both ends partial dates, not ending before it starts."""
+    start, sep, end = value.partition("/")
+    if not sep:
+        raise ValueError(f"invalid period '{value}': use START/END, e.g. 2018/2020")
+    check_partial_date(start)
+    check_partial_date(end)
+    if end < start:
+        raise ValueError(f"invalid period '{value}': ends before it starts")
+    return value
+
+
+def check_date_or_range(value: str) -> str:
+    """A date (partial allowed) or, for an event over several days, a range START/END."""
+    start, sep, end = value.partition("/")
+    if not sep:
+        if not PARTIAL.fullmatch(value):
+            raise ValueError(f"invalid date '{value}': use ISO form YYYY, YYYY-MM or YYYY-MM-DD, or a range "
+                             "START/END for an event over several days, e.g. 2026-02-03/2026-02-04")
+        return check_partial_date(value)
+    for part in (start, end):
+        if not PARTIAL.fullmatch(part):
+            raise ValueError(f"invalid date range '{value}': both ends must be ISO dates YYYY, YYYY-MM or "
+                             "YYYY-MM-DD, e.g. 2026-02-03/2026-02-04")
+        check_partial_date(part)
+    if end <= start:
+        raise ValueError(f"invalid date range '{value}': it must end after it starts")
+    return value
+
+
+def day_problem(year: int, month: int, day: int) -> str | None:
+    """Why year-month-day is no day ('there is no such day; February 2026 has 28 days'), or None."""
+    if not 1 <= year <= 9999:
+        return f"there is no year {year} in the calendar dates use (years run 1 to 9999)"
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (months run 01 to 12)"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"there is no such day; {calendar.month_name[month]} {year} has {last} days"
+    return None
+
+
+# --- days, order, arithmetic -----------------------------------------------------------------
+
+
+def _parts(value: str) -> list[int]:
+    return [int(p) for p in value.split("-")]
+
+
+def first_day(value: object) -> date:
+    """The earliest day a partial date can mean: '2026-02' -> 2026-02-01 (a range: its start)."""
+    parts = _parts(str(value).partition("/")[0])
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def last_day(value: object) -> date:
+    """The latest day a partial date can mean: '2025' -> 2025-12-31 (a range: its end)."""
+    parts = _parts(str(value).rpartition("/")[2])
+    year = parts[0]
+    month = parts[1] if len(parts) > 1 else 12
+    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
+
+
+def start_key(value: object) -> str:
+    """Oldest first by where a date starts: '1991-12' before '1992', '2019/2020' as 2019."""
+    start, _, end = str(value).partition("/")
+    return f"{start}/{end or start}"
+
+
+def end_key(value: object) -> str:
+    """Order by where a date or range ends (newest first when reversed)."""
+    start, _, end = str(value).partition("/")
+    return f"{end or start}/{start}"
+
+
+def newest(values) -> str | None:
+    """The newest of some partial dates: the one whose earliest possible day is latest, the more
+    precise one on a tie. '2025-03' is newer than '2025' (which may mean January), and
+    '2026-02-05' newer than '2026-02'. None when there are none."""
+    return max(values, key=lambda v: (first_day(v), len(str(v))), default=None)
+
+
+def months_between(earlier: object, later: date) -> int:
+    """Whole months from the end of a partial date to `later` (0 when it is not earlier)."""
+    end = last_day(earlier)
+    months = (later.year - end.year) * 12 + later.month - end.month - (1 if later.day < end.day else 0)
+    return max(months, 0)
+
+
+def months_earlier(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it has no such day); the first day
+    of the calendar when that would be before year 1."""
+    index = day.year * 12 + day.month - 1 - months
+    if index < 12:
+        return date.min
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# --- wording ---------------------------------------------------------------------------------
+
+
+def format_partial_date(value: object, locale: str = "en_GB") -> str:
+    """'2022-07-30' -> '30 July 2022' (en_GB) / 'July 30, 2022' (en_US); '1991-12' -> 'December 1991';
+    a range '2026-02-03/2026-02-04' -> '3–4 February 2026' (see `format_period`)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value)
+    if text == "undated":
+        return "undated"
+    if "/" in text:
+        return format_period(text, locale)
+    from babel.dates import format_date, format_skeleton
+
+    if not PARTIAL.fullmatch(text):
+        raise ValueError(f"'{text}' is not a date (the date filter takes YYYY, YYYY-MM or YYYY-MM-DD)")
+    parts = _parts(text)
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
+    return format_date(date(*parts), format="long", locale=locale)
+
+
+# The interval skeleton for each precision; months are then widened to full names, since CLDR has
+# no interval pattern with full month names ("3–4 Feb 2026" would read unlike the brief's other dates).
+_INTERVAL_SKELETONS = {1: "y", 2: "yMMMM", 3: "yMMMd"}
+
+
+def format_period(value: object, locale: str = "en_GB") -> str:
+    """A range or period by the locale's interval pattern: '2026-02-03/2026-02-04' -> '3–4 February 2026'
+    (en_US 'February 3–4, 2026'), '2018/2020' -> '2018–2020'; the shared month and year are written once.
+    Ends of different precision ('2019-03/2020') are written in full: 'March 2019–2020'."""
+    start, _, end = str(value).partition("/")
+    if not (PARTIAL.fullmatch(start) and PARTIAL.fullmatch(end)):
+        raise ValueError(f"'{value}' is not a date range (the filter takes START/END, e.g. 2018/2020)")
+    a, b = start.split("-"), end.split("-")
+    if len(a) == len(b):
+        formatted = _interval(date(*(int(p) for p in a + ["1"] * (3 - len(a)))),
+                              date(*(int(p) for p in b + ["1"] * (3 - len(b)))), _INTERVAL_SKELETONS[len(a)], locale)
+        if formatted:
+            return formatted
+    return f"{format_partial_date(start, locale)}–{format_partial_date(end, locale)}"
+
+
+def _interval(start: date, end: date, skeleton: str, locale: str) -> str | None:
+    from babel import Locale
+    from babel.dates import parse_pattern
+
+    formats = Locale.parse(locale).interval_formats.get(skeleton)
+    if start == end:
+        return format_partial_date(start.isoformat()[: {"y": 4, "yMMMM": 7}.get(skeleton, 10)], locale)
+    differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    if not formats or differs not in formats:
+        return None
+    return "".join(parse_pattern(re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)).apply(day, Locale.parse(locale))
+                   for pattern, day in zip(formats[differs], (start, end)))
