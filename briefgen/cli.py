@@ -35,9 +35,15 @@ app = typer.Typer(
 
 _state = {"debug": False}
 
+def _absolute(path: Path | None) -> Path | None:
+    """Folders given on the command line, made absolute once: every path briefgen makes inside them
+    is then absolute, so a folder's root never joins a relative path to itself ('my/my/theme.toml')."""
+    return None if path is None else path.absolute()
+
+
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder (holds briefgen.toml, data/, seeds/).",
-                       file_okay=False, show_default="current folder")
+                       file_okay=False, show_default="current folder", callback=_absolute)
 ]
 
 
@@ -58,7 +64,7 @@ def _root(
 
 @app.command()
 def check(
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first, "
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=_absolute, help="Template folder searched first, "
                                                      "as `build --template` would use it.", file_okay=False)] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
@@ -112,7 +118,7 @@ def build(
     marking: Annotated[Optional[str], typer.Option("--marking", help="Protective marking on every page.",
                                                    show_default="from briefgen.toml")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="As-of date YYYY-MM-DD.", show_default="today")] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=_absolute, help="Template folder searched first.",
                                                      file_okay=False)] = None,
     locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
     pdf_standard: Annotated[Optional[PdfStandard], typer.Option(
@@ -188,7 +194,7 @@ def email_brief(
     marking: Annotated[Optional[str], typer.Option("--marking", help="Protective marking (subject and every page).",
                                                    show_default="from briefgen.toml")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="As-of date YYYY-MM-DD.", show_default="today")] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=_absolute, help="Template folder searched first.",
                                                      file_okay=False)] = None,
     locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
     outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Write a draft .eml to this folder (not sent).",
@@ -240,7 +246,7 @@ app.add_typer(templates_app, name="templates")
 
 @templates_app.command("list")
 def templates_list(
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="Template folder searched first.",
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=_absolute, help="Template folder searched first.",
                                                      file_okay=False)] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from briefgen.errors import Location, Problem
-from briefgen.files.root import FileRefused, Root
+from briefgen.errors import InvalidInput, Location, Problem
+from briefgen.files.root import Root
+from briefgen.files.tomlfile import read_toml
 
 CONFIG_FILE = "briefgen.toml"
 
@@ -33,57 +32,33 @@ class Config(BaseModel):
     outbox: str = Field("outbox", description="Folder for email drafts (and messages that could not be sent)")
     stale_after_months: int = Field(12, ge=1, description="Warn when the newest dated source is more than this "
                                     "many months older than the as-of date")
+    _lines: dict = PrivateAttr(default_factory=dict)
+
+    def at(self, key: str) -> Location:
+        """Where a setting is written in briefgen.toml (the file alone when it is not written there)."""
+        return Location(CONFIG_FILE, self._lines.get((key,)))
 
 
 def load_config(workspace: Path) -> tuple[Config, list[Problem]]:
-    path = workspace / CONFIG_FILE
-    if not os.path.lexists(path):
+    """The workspace's settings (defaults when it has no briefgen.toml) and every problem, located.
+    The file is read once: `Config.line_of` finds a setting's line for errors found later."""
+    if not os.path.lexists(workspace / CONFIG_FILE):
         return Config(), []
     try:
-        text = Root(workspace, workspace).read_text(CONFIG_FILE, "settings", Location(CONFIG_FILE))
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        return Config(), [Problem(Location(CONFIG_FILE), "file is not valid UTF-8 text")]
-    except FileRefused as exc:
-        return Config(), [Problem(exc.location, exc.message)]
-    except tomllib.TOMLDecodeError as exc:
-        line, msg = toml_error(exc)
-        return Config(), [Problem(Location(CONFIG_FILE, line), f"TOML syntax error: {msg}")]
-    except RecursionError:
-        return Config(), [Problem(Location(CONFIG_FILE), "values nested too deeply to read")]
+        doc = read_toml(Root.of_workspace(workspace), CONFIG_FILE, "settings", CONFIG_FILE)
+    except InvalidInput as exc:
+        return Config(), list(exc.problems)
     try:
-        return Config.model_validate(data), []
+        config = Config.model_validate(doc.data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
             key = str(err["loc"][0]) if err["loc"] else ""
-            loc = Location(CONFIG_FILE, _line_of_key(text, key))
+            where = doc.at(key)
             if err["type"] == "extra_forbidden":
-                problems.append(Problem(loc, f"unknown setting '{key}'"))
+                problems.append(Problem(where, f"unknown setting '{key}'"))
             else:
-                problems.append(Problem(loc, f"{key}: {err['msg']}"))
+                problems.append(Problem(where, f"{key}: {err['msg']}"))
         return Config(), problems
-
-
-def line_of_setting(workspace: Path, key: str) -> int | None:
-    """The line of a setting in the workspace's briefgen.toml (for errors found after loading)."""
-    try:
-        return _line_of_key(Root(workspace, workspace).read_text(CONFIG_FILE, "settings"), key)
-    except (FileRefused, UnicodeDecodeError):
-        return None
-
-
-def _line_of_key(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])")
-    for number, line in enumerate(text.splitlines(), 1):
-        if pattern.match(line):
-            return number
-    return None
-
-
-def toml_error(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
-    """(line, message) of a TOML syntax error (Python < 3.14 has them only in the text)."""
-    text = str(exc)
-    m = re.search(r"\(at line (\d+)", text)
-    line = getattr(exc, "lineno", None) or (int(m.group(1)) if m else None)
-    return line, getattr(exc, "msg", None) or re.sub(r"\s*\(at (line|end of document).*\)$", "", text)
+    config._lines = doc.lines
+    return config, []

@@ -722,3 +722,20 @@ def test_init_refuses_to_overwrite_a_workspace(tmp_path, run_cli):
     assert snapshot(ws) == before
     assert run_cli("init", str(ws), "--force")[0] == 0
     assert (ws / "briefgen.toml").read_text(encoding="utf-8") != "# mine\n"
+
+
+def test_relative_template_and_workspace_folders_work_from_where_they_are_given(repo_workspace, run_cli, monkeypatch):
+    """`templates init my-templates` then `build --template my-templates` (the README's own steps):
+    a relative folder was joined to itself ('my-templates/my-templates/theme.toml: not found')."""
+    monkeypatch.chdir(repo_workspace)
+    code, _, err = run_cli("templates", "init", "my-templates")
+    assert code == 0, err
+    code, out, err = run_cli("build", "--format", "md", "--template", "my-templates", "--out", "o")
+    assert code == 0, err
+    assert (repo_workspace / out.strip()).is_file()
+    code, _, err = run_cli("check", "-t", "my-templates")
+    assert code == 0, err
+    monkeypatch.chdir(repo_workspace.parent)
+    code, out, err = run_cli("quote", "-w", repo_workspace.name, "--all", "Kazakhstan")
+    assert code == 0, err
+    assert "Kazakhstan" in out

@@ -136,7 +136,7 @@ def _problems_without_facts(workspace: Path, config: Config, template: Path | No
             _theme(tset)
         except BriefgenError as exc:
             problems += exc.problems
-        locale = _check_locale(config.locale, from_config=True, workspace=workspace)
+        locale = _check_locale(config.locale, config.at("locale"))
         problems += syntax_problems(_environment(tset, locale), tset)
     except BriefgenError as exc:
         problems += exc.problems
@@ -158,7 +158,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
 
     created, reproducible = build_time()
     as_of = req.as_of or created.date()
-    locale = _check_locale(req.locale or config.locale, from_config=req.locale is None, workspace=ws)
+    locale = _check_locale(req.locale or config.locale, config.at("locale") if req.locale is None else None)
     marking = req.marking if req.marking is not None else config.marking
     tset = _template_set(config, ws, req.template)
     theme = _theme(tset)
@@ -207,7 +207,7 @@ def _template_set(config: Config, workspace: Path, override: Path | None):
     if override is not None:
         return template_set(override, workspace)
     if config.template:
-        return template_set(workspace / config.template, workspace, _setting(workspace, "template"),
+        return template_set(workspace / config.template, workspace, config.at("template"),
                             confine_to_workspace=True)
     return template_set(None, workspace)
 
@@ -235,13 +235,7 @@ def _reference_docx(tset) -> bytes | None:
         raise InvalidInput([Problem(exc.location, f"reference.docx: {exc.message}")]) from None
 
 
-def _setting(workspace: Path, key: str) -> Location:
-    from briefgen.workspace import CONFIG_FILE, line_of_setting
-
-    return Location(CONFIG_FILE, line_of_setting(workspace, key))
-
-
-def _check_locale(locale: str, from_config: bool, workspace: Path) -> str:
+def _check_locale(locale: str, where: Location | None) -> str:
     """A locale Babel knows (en_GB, en_US, fr_FR...), or a clear error naming where it was set."""
     from babel import Locale, UnknownLocaleError
 
@@ -249,7 +243,6 @@ def _check_locale(locale: str, from_config: bool, workspace: Path) -> str:
         Locale.parse(locale)
         return locale
     except (UnknownLocaleError, ValueError, TypeError):
-        where = _setting(workspace, "locale") if from_config else None
         raise InvalidInput([Problem(where, f"unknown locale '{locale}' (use a form such as en_GB or en_US)")]) from None
 
 
@@ -276,7 +269,7 @@ def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str
                    if n.startswith("sections/") and n != "sections/title.md.j2")  # the title block always comes first
     unknown = [s for s in config.sections if s not in known]
     if unknown:
-        where = _setting(workspace, "sections")
+        where = config.at("sections")
         raise InvalidInput([Problem(where, f"unknown section '{name}' (sections: {', '.join(known)})") for name in unknown])
     return tuple(config.sections)
 

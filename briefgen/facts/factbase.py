@@ -135,7 +135,7 @@ def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Prob
         problems.append(Problem(Location(rel), "is a folder, not a file"))
         return None, None
     # the root joins a relative path to the workspace itself: give it the workspace-relative name
-    doc, found = load_yaml(path.absolute(), rel, Root(workspace, workspace))
+    doc, found = load_yaml(path.absolute(), rel, Root.of_workspace(workspace))
     problems += found
     if doc is not None and fb is not None:
         fb.docs[rel] = doc
@@ -165,7 +165,7 @@ def _read_source(workspace: Path, src: Source, where: Location, problems: list[P
     at most 20 MB (a seed is an article or a statement, not a library)."""
     name = printable(src.file)
     try:
-        raw = Root(workspace, workspace).read_bytes(src.file, "source", where, what=f"source file '{name}'")
+        raw = Root.of_workspace(workspace).read_bytes(src.file, "source", where, what=f"source file '{name}'")
     except FileRefused as exc:
         message = exc.message
         if exc.reason == "outside":

@@ -94,6 +94,11 @@ class Root:
     def __post_init__(self):
         object.__setattr__(self, "real", Path(os.path.realpath(self.path)))
 
+    @classmethod
+    def of_workspace(cls, folder: Path) -> Root:
+        """The workspace as a root: reads confined to it, messages relative to it."""
+        return cls(folder, folder, "the workspace")
+
     def shown(self, path: str | Path) -> str:
         return shown(path, self.workspace)
 

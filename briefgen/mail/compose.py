@@ -612,7 +612,7 @@ class Composed:
 def compose(req: EmailRequest) -> Composed:
     """Check every input, build the brief in memory and make the message; raises InvalidInput with all problems."""
     from briefgen.build.pipeline import prepare, produce
-    from briefgen.workspace import CONFIG_FILE, line_of_setting, load_config
+    from briefgen.workspace import load_config
     from briefgen.writers import EXTENSIONS
 
     breq = req.build
@@ -645,12 +645,12 @@ def compose(req: EmailRequest) -> Composed:
         sender, problem = parse_address(req.sender, "--from")
         problems += [problem] if problem else []
     elif config.from_address and not config_problems:
-        where = Location(CONFIG_FILE, line_of_setting(ws, "from_address"))
+        where = config.at("from_address")
         sender, problem = parse_address(config.from_address, "from_address", where)
         problems += [problem] if problem else []
     if breq.marking is None and not config_problems:
         bad_marking = header_problem(config.marking, "marking",
-                                     Location(CONFIG_FILE, line_of_setting(ws, "marking")))
+                                     config.at("marking"))
         problems += [bad_marking] if bad_marking else []
 
     settings = None

@@ -79,9 +79,12 @@ def template_set(override: Path | None, workspace: Path, where: Location | None 
     `confine_to_workspace`: the override comes from briefgen.toml, so it must lie inside the
     workspace (a shared workspace must not point a build at /proc/self or a colleague's files);
     a `--template DIR` from the command line is the user's own choice, a root of its own."""
-    ws_root = Root(workspace, workspace, "the workspace")
+    ws_root = Root.of_workspace(workspace)
     dirs: list[tuple[Path, Root]] = []
     if override is not None:
+        # files found in the folder are named by paths that start with it; a relative folder would
+        # be joined to itself when its root reads them ('my/my/theme.toml')
+        override = override.absolute()
         if confine_to_workspace:
             try:
                 ws_root.locate(override, where)

@@ -62,7 +62,7 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
     timeout = fetch.TIMEOUT if timeout is None else timeout
     max_bytes = fetch.MAX_BYTES if max_bytes is None else max_bytes
     today = today or date.today()
-    root = Root(workspace, workspace)
+    root = Root.of_workspace(workspace)
     sources_path = root.locate(SOURCES_FILE)  # data/sources.yaml is replaced where it really is
     yaml_text, existing, bom = _read_registry(root)
     if source_id is not None:

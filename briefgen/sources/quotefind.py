@@ -71,7 +71,7 @@ def _registered(workspace: Path) -> dict[str, str]:
     if not path.is_file():
         raise BriefgenError(f"no {SOURCES_FILE} here: run this in a workspace folder, or give it with --workspace",
                             Location(SOURCES_FILE))
-    doc, problems = load_yaml(path, SOURCES_FILE, Root(workspace, workspace))
+    doc, problems = load_yaml(path, SOURCES_FILE, Root.of_workspace(workspace))
     if doc is not None and not problems:
         model, problems = validate(SourcesFile, doc)
         if model is not None and not problems:
@@ -85,7 +85,7 @@ def _read(workspace: Path, rel: str) -> str:
 
     name = printable(rel)
     try:
-        return Root(workspace, workspace).read_text(rel, "source", Location(name), what=f"source file '{name}'")
+        return Root.of_workspace(workspace).read_text(rel, "source", Location(name), what=f"source file '{name}'")
     except FileRefused as exc:
         raise BriefgenError(exc.message, exc.location) from None
     except UnicodeDecodeError:

@@ -7,14 +7,22 @@ only says what it changes.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from briefgen.errors import InvalidInput, Location, Problem
+from briefgen.errors import InvalidInput, Problem
 from briefgen.files.root import FileRefused, Root, printable
+from briefgen.files.tomlfile import TomlDoc, read_toml
 
 THEME_FILE = "theme.toml"
 LOGO_MAX_PIXELS = 16_000_000  # 4000 x 4000: far beyond a letterhead crest, far below a decompression bomb
@@ -130,32 +138,17 @@ class Theme(_Strict):
 def load_theme(path: Path | None, display: str | None = None, root: Root | None = None) -> Theme:
     """Load a theme file (every problem at once, located); a missing path gives the default theme.
     `root`: the folder the theme, its logo and its font files must lie in (default: the theme's folder)."""
-    from briefgen.workspace import toml_error
-
     if path is None:
         return Theme()
     root = root or Root(path.parent, None, "the theme's folder")
-    shown = display or printable(path)
-    try:
-        text = root.read_text(path, "theme", Location(shown), what="theme file")
-        data = tomllib.loads(text)
-    except FileRefused as exc:
-        raise InvalidInput([Problem(exc.location, exc.message)]) from None
-    except UnicodeDecodeError:
-        raise InvalidInput([Problem(Location(shown), "theme file is not valid UTF-8 text")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        line, message = toml_error(exc)
-        raise InvalidInput([Problem(Location(shown, line), f"TOML syntax error: {message}")]) from None
-    except RecursionError:
-        raise InvalidInput([Problem(Location(shown), "values nested too deeply to read")]) from None
-    data["base_dir"] = str(path.parent)
-    logo, problems = _logo(data.get("logo"), path, shown, root, text)
+    doc = read_toml(root, path, "theme", display or printable(path), what="theme file")
+    data = dict(doc.data, base_dir=str(path.parent))
+    logo, problems = _logo(data.get("logo"), path, doc, root)
     try:
         theme = Theme.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Problem(Location(shown, _line_of(text, str(e["loc"][-1])) or _line_of(text, str(e["loc"][0]))
-                             if e["loc"] else _line_of(text, "margins_mm")),
+            Problem(doc.at(*e["loc"]) if e["loc"] else doc.at("margins_mm"),
                     (f"{'.'.join(map(str, e['loc']))}: " if e["loc"] else "")
                     + ("unknown setting" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")))
             for e in exc.errors(include_url=False)
@@ -167,11 +160,11 @@ def load_theme(path: Path | None, display: str | None = None, root: Root | None 
     return theme
 
 
-def _logo(logo: object, path: Path, shown: str, root: Root, text: str) -> tuple[bytes | None, list[Problem]]:
+def _logo(logo: object, path: Path, doc: TomlDoc, root: Root) -> tuple[bytes | None, list[Problem]]:
     """The logo's bytes when it is a sound PNG or JPEG of sensible size, else the problem."""
     if not isinstance(logo, str) or not logo:
         return None, []
-    where = Location(shown, _line_of(text, "logo"))
+    where = doc.at("logo")
     name = printable(logo)
     try:
         data = root.read_bytes(path.parent / logo, "logo", where, what=f"logo file '{name}'")
@@ -211,13 +204,4 @@ def image_problem(data: bytes, what: str) -> str | None:
         return f"{what} has too many pixels (far over {LOGO_MAX_PIXELS:,}, the most a logo may have): scale it down"
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError... for broken files
         return f"{what} is damaged or not a complete image ({printable(exc)})"
-    return None
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The line where `key = ...` (or the table `[key]`) is set in a TOML file."""
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if re.match(rf"{re.escape(key)}\s*=", stripped) or stripped == f"[{key}]":
-            return number
     return None
