@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks import peers, report, scale, stages, verdicts, watchlat
-from benchmarks.timing import Cold, Figure, interleaved, machine, run_child
+from benchmarks.timing import Cold, Figure, cold_env, interleaved, machine, run_child
 
 REPO = Path(__file__).resolve().parent.parent
 COMMAND = "uv run --group bench python -m benchmarks"
@@ -67,14 +67,6 @@ def main() -> None:
         doc = report.markdown(info, figures, sizes, targets, notes, COMMAND, time.perf_counter() - started)
         (REPO / "docs" / "performance.md").write_text(doc, encoding="utf-8")
         print(f"\nwrote {REPO / 'docs' / 'performance.md'}")
-
-
-def cold_env(tmp: Path) -> dict[str, str]:
-    """The environment of the cold processes: Python's bytecode cache on (in a private folder), as after a
-    normal install, even when the calling shell sets PYTHONDONTWRITEBYTECODE; the warm-up run fills it."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-    return env
 
 
 def env_note() -> str:

@@ -200,3 +200,11 @@ def machine(extra_tools: dict[str, str]) -> dict[str, str]:
     }
     info.update(extra_tools)
     return info
+
+
+def cold_env(tmp: Path) -> dict[str, str]:
+    """The environment of the cold processes: Python's bytecode cache on (in a private folder), as after a
+    normal install, even when the calling shell sets PYTHONDONTWRITEBYTECODE; the warm-up run fills it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env

@@ -97,7 +97,7 @@ def watch_latency(tmp: Path, edits: int, env: dict, settle: float = 0.4, timeout
 if __name__ == "__main__":
     import tempfile
 
-    from benchmarks.__main__ import cold_env
+    from benchmarks.timing import cold_env
 
     with tempfile.TemporaryDirectory(prefix="briefgen-watch-") as d:
         f = watch_latency(Path(d), int(sys.argv[1]) if len(sys.argv) > 1 else 10, cold_env(Path(d)))

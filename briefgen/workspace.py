@@ -12,7 +12,13 @@ from briefgen.errors import InvalidInput, Location, Problem
 from briefgen.files.root import Root
 from briefgen.files.tomlfile import read_toml
 
+# The workspace's layout: every name a command looks for, relative to the workspace folder.
 CONFIG_FILE = "briefgen.toml"
+COUNTRIES_FILE = "data/countries.yaml"
+SOURCES_FILE = "data/sources.yaml"
+BRIEFS_DIR = "data/briefs"
+SEEDS_DIR = "seeds"
+TEMPLATES_DIR = "templates"
 
 
 class Config(BaseModel):

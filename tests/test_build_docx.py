@@ -10,7 +10,8 @@ import pytest
 from docx import Document as read_docx
 from pypdf import PdfReader
 
-from briefgen.facts.factbase import iter_records, load_factbase
+from briefgen.facts.schema import iter_records
+from briefgen.facts.factbase import load_factbase
 from briefgen.facts.quotes import fold
 from conftest import REPO_ROOT, soffice_to_pdf, told_by
 

@@ -10,7 +10,8 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from briefgen.facts.factbase import iter_records, load_factbase
+from briefgen.facts.schema import iter_records
+from briefgen.facts.factbase import load_factbase
 from briefgen.facts.quotes import fold
 
 from conftest import REPO_ROOT, told_by

@@ -6,8 +6,9 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from briefgen.errors import InvalidInput, Location
-from briefgen.facts.factbase import iter_records, load_factbase
-from briefgen.facts.quotes import Document, fold
+from briefgen.facts.schema import iter_records
+from briefgen.facts.factbase import load_factbase
+from briefgen.facts.quotes import SourceText, fold
 from briefgen.facts.schema import Brief, PartialDate, Period, Record, Source, Text
 from briefgen.facts.validate import validate
 from briefgen.files.yamlfile import load_yaml, parse_yaml
@@ -156,7 +157,7 @@ def test_load_yaml_accepts_a_byte_order_mark(tmp_path):
     assert problems == [] and doc.value == {"a": 1}
 
 
-# --- fold and Document.contains ------------------------------------------------------------
+# --- fold and SourceText.contains ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("typed, plain", [
@@ -181,7 +182,7 @@ def test_fold_keeps_case_and_words():
 
 
 def test_document_contains_across_typography():
-    doc = Document("Pakistan\u2019s \u201cVision Central Asia\u201d\u00a0policy \u2013 launched\nin 2021.")
+    doc = SourceText("Pakistan\u2019s \u201cVision Central Asia\u201d\u00a0policy \u2013 launched\nin 2021.")
     assert doc.contains("Pakistan's \"Vision Central Asia\" policy - launched in 2021.")
     assert doc.contains("Pakistan\u2019s  \u201cVision   Central\nAsia\u201d")
     assert not doc.contains("Pakistan's \"Vision South Asia\" policy")
@@ -190,12 +191,12 @@ def test_document_contains_across_typography():
 
 
 def test_document_contains_across_line_breaks_of_the_source():
-    doc = Document("The two Ministers acknowledged\ntheir appreciation.")
+    doc = SourceText("The two Ministers acknowledged\ntheir appreciation.")
     assert doc.contains("The two Ministers acknowledged their appreciation.")
 
 
 def test_a_quote_must_not_cut_a_word():
-    doc = Document("Since 2005, more than 38 members of the Armed Forces have been trained.")
+    doc = SourceText("Since 2005, more than 38 members of the Armed Forces have been trained.")
     assert doc.contains("more than 38 members")
     assert not doc.contains("more than 3")
     assert not doc.contains("ce 2005, more than 38")

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from briefgen.sources.intake import dateline, text_dates
 from briefgen.sources.quotefind import sentences
-from briefgen.facts.quotes import Document, fold
+from briefgen.facts.quotes import SourceText, fold
 
 words = st.one_of(
     st.sampled_from(["Mr.", "U.S.", "No.", "Pakistan’s", "“Vision", "Asia”", "(CICA).", "2022.", "e.g.", "—", "1.5",
@@ -21,7 +21,7 @@ texts = st.lists(lines, min_size=1, max_size=12).map("\n".join)
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_every_sentence_is_a_quote_of_its_text_starting_on_its_line(text):
-    document = Document(text)
+    document = SourceText(text)
     source_lines = text.split("\n")
     for line, sentence in sentences(text):
         assert sentence == sentence.strip() and sentence

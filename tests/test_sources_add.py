@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefgen.facts.quotes import Document
+from briefgen.facts.quotes import SourceText
 from conftest import CASES
 
 ARTICLE = [
@@ -282,7 +282,7 @@ def test_pdf_from_a_url(case_workspace, run_cli, server):
     assert code == 0, err
     assert "type: official" in out and "type: official, news" not in out  # set: not among the things to check
     text = (ws / "seeds/joint-statement.txt").read_text(encoding="utf-8")
-    assert Document(text).contains(STATEMENT[2])
+    assert SourceText(text).contains(STATEMENT[2])
     assert (ws / "seeds/originals/joint-statement.pdf").read_bytes() == PDF_BYTES
     record = registered(ws, "joint-statement")
     assert record["title"] == "Joint Statement, Islamabad"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from briefgen.facts.schema import Agreement, Citation, Country, Meeting, Participant, Record, Source, Support
 from briefgen.editorial.freshness import freshness

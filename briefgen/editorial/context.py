@@ -16,7 +16,8 @@ from markupsafe import Markup
 from briefgen.dates import end_key, format_partial_date, format_period, start_key
 from briefgen.editorial.citation import cite_source
 from briefgen.editorial.freshness import data_currency, freshness
-from briefgen.facts.factbase import FactBase, iter_records
+from briefgen.facts.factbase import FactBase
+from briefgen.facts.schema import iter_records
 from briefgen.facts.schema import Brief, Record, Source
 from briefgen.render.markup import MarkdownText
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from briefgen.dates import first_day, format_partial_date, last_day, months_between, months_earlier, newest
 from briefgen.errors import Location, Problem
-from briefgen.facts.factbase import iter_records
+from briefgen.facts.schema import iter_records
 from briefgen.facts.schema import Brief, Source
 
 

@@ -89,7 +89,7 @@ def attribution_warnings(brief: Brief, sources: dict[str, Source], at) -> list[P
 
 def factbase_warnings(fb) -> list[Problem]:
     """Every attribution warning of a loaded fact base: untyped sources, then each brief's."""
-    from briefgen.facts.factbase import SOURCES_FILE
+    from briefgen.workspace import SOURCES_FILE
 
     sources_doc = fb.docs.get(SOURCES_FILE)
     found = untyped_sources(fb.sources.values(), sources_doc.at if sources_doc else lambda _p: Location(SOURCES_FILE))

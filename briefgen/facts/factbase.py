@@ -13,18 +13,22 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
-from briefgen.files.root import FileRefused, Root, printable
 from briefgen.facts.provenance import check_brief as check_provenance
 from briefgen.facts.provenance import quote_problem
-from briefgen.facts.quotes import Document
+from briefgen.facts.quotes import SourceText
+from briefgen.facts.schema import (
+    Brief,
+    CountriesFile,
+    Country,
+    Source,
+    SourcesFile,
+    iter_records,
+)
 from briefgen.facts.suggest import close_matches, did_you_mean, nearest_passage
-from briefgen.facts.schema import Brief, CountriesFile, Country, Record, Source, SourcesFile
 from briefgen.facts.validate import validate
+from briefgen.files.root import FileRefused, Root, printable
 from briefgen.files.yamlfile import YamlDoc, load_yaml
-
-COUNTRIES_FILE = "data/countries.yaml"
-SOURCES_FILE = "data/sources.yaml"
-BRIEFS_DIR = "data/briefs"
+from briefgen.workspace import BRIEFS_DIR, COUNTRIES_FILE, SOURCES_FILE
 
 
 @dataclass
@@ -61,20 +65,6 @@ class FactBase:
         return sum(1 for brief in self.briefs.values() for _ in iter_records(brief))
 
 
-def iter_records(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, Record]]:
-    """Every record in a model, depth first, with its path (for line lookup)."""
-    if isinstance(model, Record):
-        yield loc, model
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from iter_records(value, loc + (name,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from iter_records(item, loc + (name, i))
-
-
 def brief_files(workspace: Path) -> list[str]:
     """The brief files of a workspace, workspace-relative, in name order."""
     brief_dir = workspace / BRIEFS_DIR
@@ -97,7 +87,7 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
     sources_doc, sources = _load(workspace, SOURCES_FILE, SourcesFile, problems, fb)
     if countries:
         fb.countries = _index(countries.countries, "code", "country", countries_doc, ("countries",), problems)
-    documents: dict[str, Document] = {}
+    documents: dict[str, SourceText] = {}
     if sources:
         fb.sources = _index(sources.sources, "id", "source", sources_doc, ("sources",), problems)
         for i, src in enumerate(sources.sources):
@@ -160,7 +150,7 @@ def _index(items, key: str, what: str, doc: YamlDoc, loc: tuple, problems: list[
     return out
 
 
-def _read_source(workspace: Path, src: Source, where: Location, problems: list[Problem]) -> Document | None:
+def _read_source(workspace: Path, src: Source, where: Location, problems: list[Problem]) -> SourceText | None:
     """A source's text, read through the workspace's door: inside the workspace, a regular file,
     at most 20 MB (a seed is an article or a statement, not a library)."""
     name = printable(src.file)
@@ -173,7 +163,7 @@ def _read_source(workspace: Path, src: Source, where: Location, problems: list[P
         problems.append(Problem(where, message))
         return None
     try:
-        return Document(raw.decode("utf-8-sig"))
+        return SourceText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(Problem(where, f"source file '{name}' is not valid UTF-8 (line {line} of that file)"))
@@ -215,7 +205,7 @@ def _citations(value, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
             yield from _citations(item, loc + (i,))
 
 
-def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, Document], sources_known: bool,
+def _check_quotes(doc: YamlDoc, fb: FactBase, documents: dict[str, SourceText], sources_known: bool,
                   unproven: set[tuple]) -> list[Problem]:
     """Every citation's quote against its document; adds the path of each record with a failing
     quote to `unproven`, whose fields are then not checked against quotes that are wrong anyway."""
@@ -259,7 +249,7 @@ def _country_codes(brief: Brief) -> Iterator[tuple[tuple, str]]:
                 yield loc + ("participants", i, "country"), p.country
 
 
-def _not_found(quote: str, source: str, file: str, document: Document) -> str:
+def _not_found(quote: str, source: str, file: str, document: SourceText) -> str:
     """The whole quote, then the source's nearest passage with what differs marked."""
     message = f"quote not found in source '{source}' ({file}): \"{quote.strip()}\""
     passage = nearest_passage(document.text, quote)

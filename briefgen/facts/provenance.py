@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from briefgen.errors import Problem
 from briefgen.facts.quotes import fold
-from briefgen.facts.schema import PROVENANCE, Brief, Country
+from briefgen.facts.schema import PROVENANCE, Brief, Country, iter_records
 from briefgen.files.yamlfile import YamlDoc
 
 # --- quotes that carry a claim ---------------------------------------------------------------
@@ -443,7 +443,6 @@ def _nearest_phrase(wanted: str, plain: str) -> str:
 def check_brief(brief: Brief, doc: YamlDoc, countries: dict[str, Country], skip: set[tuple] = frozenset()) -> list[Problem]:
     """Every field of every record of `brief` that its own quotes do not state, located by line.
     Records at the paths in `skip` (a quote of theirs is wrong or unknown) are left out."""
-    from briefgen.facts.factbase import iter_records  # factbase imports this module
 
     problems: list[Problem] = []
     read_once: dict[tuple[str, ...], Stated] = {}

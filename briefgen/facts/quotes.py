@@ -21,7 +21,7 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
 
 
-class Document:
+class SourceText:
     """A source document's text, folded once so that many quotes can be checked cheaply."""
 
     def __init__(self, text: str):

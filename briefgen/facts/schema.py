@@ -7,10 +7,21 @@ Every record that states something carries `text` (the sentence a brief can use)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
 from briefgen.dates import check_date_or_range, check_partial_date, check_period
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
 
 def _year_as_text(value: object) -> object:
     """`date: 1992` is read by YAML as a number; a year is still a date."""
@@ -368,3 +379,17 @@ PROVENANCE: dict[str, str] = {
 }
 """Field name -> how `check` proves it (briefgen/provenance.py). Every field of every record kind
 must be listed (a test keeps this true): a new field is checked, or exempt on purpose."""
+
+
+def iter_records(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, Record]]:
+    """Every record in a model, depth first, with its path (for line lookup)."""
+    if isinstance(model, Record):
+        yield loc, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from iter_records(value, loc + (name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from iter_records(item, loc + (name, i))

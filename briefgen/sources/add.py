@@ -20,12 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 from briefgen.sources import intake
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
-from briefgen.facts.factbase import SOURCES_FILE
+from briefgen.workspace import SEEDS_DIR, SOURCES_FILE
 from briefgen.files.root import FileRefused, Root, read_regular, shown
 from briefgen.files.output import safe_name, write_all
 from briefgen.files.yamlfile import parse_yaml
 
-SEEDS_DIR = "seeds"
 ORIGINALS_DIR = "seeds/originals"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ID_MAX = 80

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
-from briefgen.facts.factbase import SOURCES_FILE
+from briefgen.workspace import SOURCES_FILE
 from briefgen.facts.quotes import fold
 
 
