@@ -7,7 +7,19 @@ Core code raises these and never prints or exits; the CLI turns them into
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Every exit status of the command line (README, "Exit codes")."""
+
+    OK = 0
+    INVALID = 1  # invalid input, or a refusal that protects what the user has
+    USAGE = 2  # a command given wrongly (typer's own usage errors exit 2 too)
+    NOT_WRITTEN = 3  # could not write or send: disk, permissions, mail server
+    INTERNAL = 70  # a bug: EX_SOFTWARE
+    INTERRUPTED = 130  # Ctrl+C or SIGTERM
 
 
 @dataclass(frozen=True, order=True)
@@ -35,14 +47,12 @@ class Problem:
 class BriefgenError(Exception):
     """Base of every error briefgen reports to a user. `exit_code` is what the CLI returns."""
 
-    exit_code = 1
+    exit_code = ExitCode.INVALID
 
-    def __init__(self, message: str, location: Location | None = None, exit_code: int | None = None):
+    def __init__(self, message: str, location: Location | None = None):
         super().__init__(message)
         self.message = message
         self.location = location
-        if exit_code is not None:
-            self.exit_code = exit_code
 
     @property
     def problems(self) -> list[Problem]:
@@ -87,10 +97,23 @@ class BriefgenWarning(UserWarning):
     """Something the user should know that did not stop the build (printed as `warning: ...`)."""
 
 
+class UsageError(BriefgenError):
+    """The command was given wrongly: a brief that is not in the workspace, or none named where
+    several are."""
+
+    exit_code = ExitCode.USAGE
+
+
+class Refused(BriefgenError):
+    """briefgen declines a step that would lose something the user has (overwriting their files)."""
+
+    exit_code = ExitCode.INVALID
+
+
 class OutputError(BriefgenError):
     """An output file could not be written (disk full, no permission...)."""
 
-    exit_code = 3
+    exit_code = ExitCode.NOT_WRITTEN
 
 
 class Interrupted(BriefgenError):
@@ -99,7 +122,7 @@ class Interrupted(BriefgenError):
     The message is fixed: libraries that catch and re-raise exceptions with their own text
     (reportlab does) must not garble what the user reads."""
 
-    exit_code = 130
+    exit_code = ExitCode.INTERRUPTED
     MESSAGE = "interrupted; unfinished files were not written and earlier ones were kept"
 
     def __init__(self, *_args, **_kwargs):

@@ -11,7 +11,7 @@ from conftest import REPO_ROOT
 from test_docs import names, sections, table_rows
 
 from briefgen.facts import schema
-from briefgen.facts.provenance import MIN_QUOTE_WORDS
+from briefgen.facts.statements import MIN_QUOTE_WORDS
 
 DOC = REPO_ROOT / "docs" / "facts.md"
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import BASE_CASE, CASES
 
 from briefgen.facts import schema
-from briefgen.facts.provenance import MIN_QUOTE_WORDS, quote_problem, state
+from briefgen.facts.statements import MIN_QUOTE_WORDS, quote_problem, state
 
 REPO_BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
 

@@ -14,11 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from briefgen.workspace import Config, load_config
-from briefgen.errors import BriefgenError, BriefgenWarning, FontError, InvalidInput, Location, Problem
+from briefgen.errors import (
+    BriefgenError,
+    BriefgenWarning,
+    FontError,
+    InvalidInput,
+    Location,
+    Problem,
+    UsageError,
+)
 from briefgen.facts.factbase import FactBase, load_factbase
-from briefgen.files.output import safe_name, write_all
 from briefgen.facts.suggest import did_you_mean
+from briefgen.files.output import safe_name, write_all
+from briefgen.workspace import Config, load_config
 
 ALL_FORMATS = ("pdf", "docx", "md", "html")
 
@@ -70,16 +78,13 @@ def pick_brief(fb: FactBase, wanted: str | None) -> str:
     if wanted is None:
         if len(fb.briefs) == 1:
             return next(iter(fb.briefs))
-        raise BriefgenError(f"this workspace has {len(fb.briefs)} briefs; name one (or build --all):"
-                            + _listing(fb), exit_code=USAGE)
+        raise UsageError(f"this workspace has {len(fb.briefs)} briefs; name one (or build --all):"
+                            + _listing(fb))
     if wanted not in fb.briefs:
         hint = did_you_mean(wanted, fb.briefs)
-        raise BriefgenError(f"no brief '{wanted}' in {Location('data/briefs')}" + (f"; {hint}" if hint else "")
-                            + "; the briefs are:" + _listing(fb), exit_code=USAGE)
+        raise UsageError(f"no brief '{wanted}' in {Location('data/briefs')}" + (f"; {hint}" if hint else "")
+                            + "; the briefs are:" + _listing(fb))
     return wanted
-
-
-USAGE = 2  # the exit code of a usage mistake, as typer gives for a wrong option
 
 
 def _listing(fb: FactBase) -> str:
@@ -145,11 +150,10 @@ def _problems_without_facts(workspace: Path, config: Config, template: Path | No
 
 def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) -> Prepared:
     """Validate, render and parse: everything but the writers. `loaded` skips reloading the inputs."""
-    from briefgen.document import markdown
-    from briefgen.document import model
+    from briefgen.document import markdown, model
     from briefgen.editorial.context import DEFAULT_SECTIONS, BuildInfo, build_context
-    from briefgen.render.templateset import ENTRY_TEMPLATE, resolve_all
     from briefgen.render.environment import render
+    from briefgen.render.templateset import ENTRY_TEMPLATE, resolve_all
 
     ws = req.workspace
     config, fb = loaded or load_inputs(ws, only=req.brief_file, template=req.template)

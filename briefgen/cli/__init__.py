@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     Usage errors are typer's (exit 2); invalid input exits 1; anything unexpected exits 70 with a
     one-line message, and a traceback only with --debug.
     """
-    from briefgen.errors import BriefgenError, Interrupted
+    from briefgen.errors import BriefgenError, ExitCode, Interrupted
 
     state["interrupted"] = False
     previous = _handle_signals()
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             typer.echo(f"error: {Interrupted.MESSAGE}", err=True)
             sys.exit(Interrupted.exit_code)
         typer.echo(f"internal error: {type(exc).__name__}: {safe(exc)} (run with --debug for a traceback)", err=True)
-        sys.exit(70)
+        sys.exit(ExitCode.INTERNAL)
     finally:
         if argv is not None:  # called as a library (tests): give the caller its handlers back
             for sig, handler in previous.items():

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
 from briefgen.facts.provenance import check_brief as check_provenance
-from briefgen.facts.provenance import quote_problem
+from briefgen.facts.statements import quote_problem
 from briefgen.facts.quotes import SourceText
 from briefgen.facts.schema import (
     Brief,

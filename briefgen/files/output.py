@@ -13,7 +13,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from briefgen.errors import Location, OutputError
+from briefgen.errors import Location, OutputError, Refused
 from briefgen.runtime import signals_held
 
 
@@ -28,7 +28,7 @@ def write_new(files: dict[Path, bytes], force: bool = False) -> list[Path]:
     existing = [p for p in files if p.exists()]
     if existing and not force:
         listed = ", ".join(str(p) for p in existing)
-        raise OutputError(f"not overwriting existing files (use --force to replace them): {listed}", exit_code=1)
+        raise Refused(f"not overwriting existing files (use --force to replace them): {listed}")
     return write_all(files)
 
 
