@@ -142,7 +142,7 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
 
 
 def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list[Source]) -> dict[str, object]:
-    """What keeps a brief current, attributed and short (briefgen/views.py): the currency line and
+    """What keeps a brief current, attributed and short (briefgen/editorial/views.py): the currency line and
     banner, 'then' titles, the year of a figure, what the summary already tells, what rests only on
     commentary, and sentences for records of one shape."""
     from briefgen.editorial import views

@@ -377,7 +377,7 @@ PROVENANCE: dict[str, str] = {
     # `sources` and `points` are structure, not statements.
     "status": "judgement", "id": "structure", "sources": "structure", "points": "structure",
 }
-"""Field name -> how `check` proves it (briefgen/provenance.py). Every field of every record kind
+"""Field name -> how `check` proves it (briefgen/facts/provenance.py). Every field of every record kind
 must be listed (a test keeps this true): a new field is checked, or exempt on purpose."""
 
 
