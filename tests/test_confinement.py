@@ -69,7 +69,7 @@ def test_the_password_is_read_once_and_leaves_the_environment(case_workspace, ru
 
 
 def test_the_password_is_scrubbed_plain_and_base64_encoded():
-    from briefgen.mail.compose import _scrub
+    from briefgen.mail.smtp import _scrub
 
     login = base64.b64encode(PASSWORD.encode()).decode()
     plain = base64.b64encode(f"\0desk\0{PASSWORD}".encode()).decode()

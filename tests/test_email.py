@@ -19,21 +19,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefgen.build.pipeline import BuildRequest
 from briefgen.errors import InvalidInput
-from briefgen.mail.compose import (
-    PASSWORD_ENV,
-    Attachment,
-    DeliveryError,
-    EmailRequest,
-    SmtpSettings,
-    build_message,
-    compose,
-    parse_address,
-    parse_smtp,
-    save_draft,
-    send,
-    size_check,
-    split_addresses,
-)
+from briefgen.mail.addresses import parse_address, split_addresses
+from briefgen.mail.compose import EmailRequest, compose
+from briefgen.mail.message import Attachment, build_message, save_draft, size_check
+from briefgen.mail.smtp import PASSWORD_ENV, DeliveryError, SmtpSettings, parse_smtp, send
 
 AS_OF = "2026-11-26"
 STEM = f"pakistan-kazakhstan-brief-{AS_OF}"
@@ -399,12 +388,37 @@ def test_attachments_over_the_size_limit_are_refused(ws, run_cli, tmp_path):
 
 
 def test_size_warning_above_5_mb_and_limit():
-    big = [Attachment("a.pdf", bytes(6_000_000), PDF)]
-    problems, warnings = size_check(big, 10_000_000)
+    mb = 2**20
+    big = [Attachment("a.pdf", bytes(6 * mb), PDF)]
+    problems, warnings = size_check(big, 10 * mb)
     assert problems == [] and "6.0 MB" in warnings[0] and "8.2 MB" in warnings[0]
-    problems, warnings = size_check(big, 5_000_000)
+    problems, warnings = size_check(big, 5 * mb)
     assert "over the limit of 5.0 MB" in problems[0].message
-    assert size_check([Attachment("a.pdf", bytes(1000), PDF)], 10_000_000) == ([], [])
+    assert size_check([Attachment("a.pdf", bytes(1000), PDF)], 10 * mb) == ([], [])
+
+
+def test_every_size_option_means_the_same_mb(ws, run_cli, monkeypatch, tmp_path):
+    """MB is 2^20 bytes for `email --max-size` as for `sources add --max-size` and the file caps
+    (it was 10^6 for one and 2^20 for the other), and the help of both says so."""
+    import briefgen.mail.compose
+    import briefgen.sources.add
+
+    seen = {}
+
+    def stop(what):
+        def record(*args, **kw):
+            seen[what] = kw.get("max_bytes") or args[0].max_size
+            raise InvalidInput([])
+        return record
+
+    monkeypatch.setattr(briefgen.mail.compose, "compose", stop("email"))
+    monkeypatch.setattr(briefgen.sources.add, "add_source", stop("sources"))
+    email_cli(run_cli, ws, "--to", TO, "--max-size", "3", "--outbox", str(tmp_path / "o"))
+    run_cli("sources", "add", "x.txt", "--max-size", "3", "--workspace", str(ws))
+    assert seen == {"email": 3 * 2**20, "sources": 3 * 2**20}
+    for command in (("email",), ("sources", "add")):
+        _, out, _ = run_cli(*command, "--help")
+        assert "1 MB = 1,048,576 bytes" in " ".join(out.replace("│", " ").split())
 
 
 def test_only_pdf_and_docx_can_be_attached(ws, run_cli, tmp_path):
@@ -584,7 +598,7 @@ def test_partly_refused_recipients_keep_a_draft(smtp_server, tmp_path):
     controller = Controller(picky, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        from briefgen.mail.compose import deliver
+        from briefgen.mail.smtp import deliver
 
         msg = build_message(sender="cad@example.org", to=[TO, "gone@example.org"], subject="s", text="t\n",
                             html=None)
@@ -603,8 +617,40 @@ def test_a_server_that_never_answers_times_out(tmp_path):
         port = silent.getsockname()[1]
         msg = build_message(sender="cad@example.org", to=[TO], subject="s", text="t\n", html=None)
         with pytest.raises(DeliveryError) as exc:
-            from briefgen.mail.compose import deliver
+            from briefgen.mail.smtp import deliver
 
             deliver(msg, SmtpSettings("127.0.0.1", port, "none", connect_timeout=0.5), tmp_path / "outbox", "brief")
     assert f"127.0.0.1:{port} did not answer within 0.5 seconds" in exc.value.message
     assert f"saved as a draft in {tmp_path / 'outbox' / 'brief.eml'}" in exc.value.message
+
+
+def test_briefgen_toml_is_read_once_per_email_run(ws, run_cli, monkeypatch, tmp_path):
+    """The settings are loaded once and passed down: the sender, the marking and the build use that
+    one reading (it was read up to four times), also when an error must name a setting's line."""
+    import os
+
+    real_open = os.open
+    opened = []
+
+    def counting_open(path, *args, **kw):
+        if os.fspath(path).endswith("briefgen.toml"):
+            opened.append(path)
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    settings = ws / "briefgen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + 'from_address = "Desk <desk@example.org>"\n',
+                        encoding="utf-8")
+    code, out, err = run_cli("email", "--as-of", AS_OF, "--workspace", str(ws), "--to", TO,
+                             "--outbox", str(tmp_path / "o"))
+    assert code == 0, err
+    assert len(opened) == 1
+    opened.clear()
+    lines = settings.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("locale ="))
+    lines[at] = 'locale = "xx_YY"\n'
+    settings.write_text("".join(lines), encoding="utf-8")
+    code, out, err = run_cli("email", "--as-of", AS_OF, "--workspace", str(ws), "--to", TO,
+                             "--outbox", str(tmp_path / "o"))
+    assert code == 1 and f"briefgen.toml:{at + 1}: unknown locale 'xx_YY'" in err, err
+    assert len(opened) == 1

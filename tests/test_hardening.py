@@ -21,7 +21,7 @@ STEM = f"pk-kz-brief-{AS_OF}"
 
 def _save_one(args):
     folder, barrier, i = args
-    from briefgen.mail.compose import build_message, save_draft
+    from briefgen.mail.message import build_message, save_draft
 
     msg = build_message(sender=None, to=["desk@example.org"], subject="s", text=f"draft {i}\n", html=None)
     barrier.wait()
@@ -172,7 +172,8 @@ def test_a_server_that_never_finishes_replying_is_stopped_and_the_draft_kept(tmp
     import resource
     import time
 
-    from briefgen.mail.compose import DeliveryError, SmtpSettings, build_message, deliver
+    from briefgen.mail.message import build_message
+    from briefgen.mail.smtp import DeliveryError, SmtpSettings, deliver
 
     server = _TalkativeServer(every)
     msg = build_message(sender="cad@example.org", to=["desk@example.org"], subject="s", text="t\n", html=None)
@@ -194,7 +195,7 @@ def test_a_server_that_never_finishes_replying_is_stopped_and_the_draft_kept(tmp
 def test_a_certificate_for_another_host_says_so(monkeypatch):
     import ssl
 
-    from briefgen.mail.compose import SmtpSettings, _explain
+    from briefgen.mail.smtp import SmtpSettings, _explain
 
     exc = ssl.SSLCertVerificationError(1, "certificate verify failed")
     exc.verify_code, exc.verify_message = 62, "Hostname mismatch, certificate is not valid for 'mail.example.org'."

@@ -93,12 +93,14 @@ def _listing(fb: FactBase) -> str:
                             for brief_id in sorted(fb.briefs)) or "none")
 
 
-def load_inputs(workspace: Path, only: str | None = None, template: Path | None = None) -> tuple[Config, FactBase]:
+def load_inputs(workspace: Path, only: str | None = None, template: Path | None = None,
+                settings: tuple[Config, list[Problem]] | None = None) -> tuple[Config, FactBase]:
     """briefgen.toml and the fact base, with the problems of both reported together. When they
     have problems no brief can be rendered, so the theme and the templates' syntax (of the set
     `template` heads, as the build would use), which need no facts, are checked as well and
     reported in the same run."""
-    config, problems = load_config(workspace)
+    config, problems = settings or load_config(workspace)  # `settings`: as the caller already loaded them
+    problems = list(problems)
     try:
         fb = load_factbase(workspace, only=only)
     except InvalidInput as exc:

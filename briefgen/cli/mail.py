@@ -40,7 +40,8 @@ def email_brief(
     smtp_security: Annotated[str, typer.Option("--smtp-security", help="starttls, ssl (implicit TLS) or none.")] = "starttls",
     smtp_user: Annotated[Optional[str], typer.Option("--smtp-user", help="Log in as USER; the password is read from "
                                                      "the environment variable BRIEFGEN_SMTP_PASSWORD.")] = None,
-    max_size: Annotated[float, typer.Option("--max-size", help="Largest total of attachments, in MB.")] = 10.0,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest total of attachments, in MB "
+                                            "(1 MB = 1,048,576 bytes).")] = 10.0,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Email a brief: write a draft (--outbox DIR) or send it (--smtp HOST). A message that cannot be sent is
@@ -49,15 +50,10 @@ def email_brief(
     import os
 
     from briefgen.build.pipeline import BuildRequest
-    from briefgen.mail.compose import (
-        EMAIL_FORMATS,
-        MB,
-        PASSWORD_ENV,
-        EmailRequest,
-        compose,
-        deliver,
-        save_draft,
-    )
+    from briefgen.files.root import MB
+    from briefgen.mail.compose import EmailRequest, compose
+    from briefgen.mail.message import EMAIL_FORMATS, save_draft
+    from briefgen.mail.smtp import PASSWORD_ENV, deliver
 
     if not math.isfinite(max_size) or max_size <= 0 or max_size > 10_000:
         raise typer.BadParameter(f"'{max_size:g}' is not a size in MB from above 0 to 10000", param_hint="--max-size")

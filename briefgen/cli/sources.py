@@ -22,15 +22,17 @@ def sources_add(
     source_type: Annotated[Optional[str], typer.Option("--type", help="official, news, research or commentary.",
                                                        show_default="not set")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a web server.")] = 30.0,
-    max_size: Annotated[float, typer.Option("--max-size", min=0.001, help="Largest document to read, in MB.")] = 50.0,
+    max_size: Annotated[float, typer.Option("--max-size", min=0.001, help="Largest document to read, in MB "
+                                            "(1 MB = 1,048,576 bytes).")] = 50.0,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Turn a web page, PDF, Word or text file into a source: its text under seeds/, the original under
     seeds/originals/, and a record in data/sources.yaml. Prints what was filled and what to check."""
+    from briefgen.files.root import MB
     from briefgen.sources.add import add_source
 
     added = add_source(workspace, document, source_id, source_type=source_type, timeout=timeout,
-                       max_bytes=int(max_size * 2**20))
+                       max_bytes=int(max_size * MB))
     typer.echo(f"added source '{added.source_id}': {added.text_file} ({added.lines} lines)"
                + (f", original kept as {added.original}" if added.original else ""))
     typer.echo("filled in data/sources.yaml:")

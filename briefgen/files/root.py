@@ -27,7 +27,7 @@ from pathlib import Path
 
 from briefgen.errors import BriefgenError, Location
 
-MB = 1024 * 1024
+MB = 1024 * 1024  # what MB means everywhere in briefgen: file caps and every --max-size option
 
 # What each kind of file may weigh. Chosen well above real use and well below what would exhaust
 # memory or make a writer crawl (see docs/reliability.md).
