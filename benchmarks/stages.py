@@ -63,10 +63,7 @@ def one_build(req, formats=("pdf", "docx", "md", "html")) -> tuple[dict[str, flo
             continue
         write = get_writer(fmt)
         start = time.perf_counter()
-        if fmt == "docx":
-            out[fmt] = write(prepared.document, prepared.theme, reference=prepared.reference_docx)
-        else:
-            out[fmt] = write(prepared.document, prepared.theme)
+        out[fmt] = write(prepared.document, options(prepared))
         t[label] = time.perf_counter() - start
     if "write PDF" in t:
         t["full PDF"] = total + t["write PDF"]
@@ -134,8 +131,15 @@ def writer_hotspots(workspace: Path) -> dict[str, list[tuple[str, float]]]:
 
     _, prepared, _ = one_build(request(workspace))
     pdf, docx = get_writer("pdf"), get_writer("docx")
-    return {"pdf": hotspots(lambda: pdf(prepared.document, prepared.theme)),
-            "docx": hotspots(lambda: docx(prepared.document, prepared.theme, reference=prepared.reference_docx))}
+    return {"pdf": hotspots(lambda: pdf(prepared.document, options(prepared))),
+            "docx": hotspots(lambda: docx(prepared.document, options(prepared)))}
+
+
+def options(prepared):
+    """The writers' options for a prepared brief, as the build gives them."""
+    from briefgen.writers import WriterOptions
+
+    return WriterOptions(prepared.theme, pdf_standard=prepared.pdf_standard, reference_docx=prepared.reference_docx)
 
 
 def anatomy(workspace: Path) -> dict:

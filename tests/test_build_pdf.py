@@ -233,9 +233,9 @@ def pdf_of(blocks) -> PdfReader:
     """The PDF writer's output for a document of `blocks`, with the default theme, read back."""
     from briefgen.document import model as m
     from briefgen.writers.theme import Theme
-    from briefgen.writers import get_writer
+    from briefgen.writers import WriterOptions, get_writer
 
-    return PdfReader(io.BytesIO(get_writer("pdf")(m.Document(m.Meta(title="t"), tuple(blocks)), Theme())))
+    return PdfReader(io.BytesIO(get_writer("pdf")(m.Document(m.Meta(title="t"), tuple(blocks)), WriterOptions(Theme()))))
 
 
 def test_a_heading_is_never_left_alone_at_the_foot_of_a_page():
@@ -292,9 +292,10 @@ def test_a_list_item_taller_than_a_page_splits_wherever_it_falls():
     from briefgen.document.markdown import parse
     from briefgen.document.model import Meta
     from briefgen.writers.theme import load_theme
-    from briefgen.writers.pdf import write
+    from briefgen.writers import WriterOptions
+    from briefgen.writers.pdf.writer import write
 
     theme = load_theme(REPO_ROOT / "templates" / "theme.toml")
     for words in range(560, 1000, 8):
         doc = parse("- " + " ".join(f"word{i % 10}" for i in range(words)) + "\n", Meta(title="Long item"))
-        assert write(doc, theme, tagged=False).startswith(b"%PDF")
+        assert write(doc, WriterOptions(theme, tagged=False)).startswith(b"%PDF")

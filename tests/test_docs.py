@@ -320,7 +320,7 @@ def test_theme_table_lists_every_setting_with_its_default():
 
 
 def test_paragraph_styles_are_the_ones_briefgen_knows():
-    from briefgen.writers.docx import PARAGRAPH_STYLES
+    from briefgen.writers.docx.body import PARAGRAPH_STYLES
 
     body = sections(doc_text(), 2)["The Markdown templates write"]
     styles = {}

@@ -251,10 +251,11 @@ def _paragraph_pdf(text: str) -> float:
 
     from briefgen.document import model as m
     from briefgen.writers.theme import Theme
-    from briefgen.writers.pdf import write
+    from briefgen.writers import WriterOptions
+    from briefgen.writers.pdf.writer import write
 
     start = time.monotonic()
-    pdf = write(m.Document(m.Meta(title="t"), (m.Paragraph((m.Text(text),)),)), Theme())
+    pdf = write(m.Document(m.Meta(title="t"), (m.Paragraph((m.Text(text),)),)), WriterOptions(Theme()))
     assert pdf.startswith(b"%PDF-")
     return time.monotonic() - start
 
@@ -275,14 +276,15 @@ def test_an_enormous_table_cell_is_cut_with_a_warning():
     from briefgen.document import model as m
     from briefgen.errors import BriefgenWarning
     from briefgen.writers.theme import Theme
-    from briefgen.writers.pdf import write
+    from briefgen.writers import WriterOptions
+    from briefgen.writers.pdf.writer import write
 
     cell = "word " * 10_000  # 50,000 characters
     table = m.Table(((((m.Text("Date"),), (m.Text("Event"),))),), (((m.Text("1992"),), (m.Text(cell),)),),
                     caption="Chronology")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        write(m.Document(m.Meta(title="t"), (table,)), Theme())
+        write(m.Document(m.Meta(title="t"), (table,)), WriterOptions(Theme()))
     assert [str(w.message) for w in caught if w.category is BriefgenWarning] == [
         "a table cell of 50,000 characters was cut to 20,000 in the PDF (the row that starts '1992', table "
         "'Chronology'); the DOCX, Markdown and HTML keep it whole"]

@@ -558,7 +558,7 @@ def test_an_interruption_a_library_turns_into_its_own_error_is_still_an_interrup
     import signal
 
     from briefgen.errors import Interrupted
-    from briefgen.writers import pdf
+    from briefgen.writers.pdf import writer as pdf
 
     def write(*_args, **_kwargs):
         try:

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from briefgen.document import model as m
 from briefgen.writers.theme import load_theme
-from briefgen.writers.pdf import write
+from briefgen.writers import WriterOptions
+from briefgen.writers.pdf.writer import write
 
 
 def cell(text: str) -> tuple[m.Inline, ...]:
@@ -20,7 +21,7 @@ def cell(text: str) -> tuple[m.Inline, ...]:
 
 
 def pages_of(blocks) -> list[str]:
-    pdf = write(m.Document(meta=m.Meta(title="Pagination"), blocks=tuple(blocks)), load_theme(None))
+    pdf = write(m.Document(meta=m.Meta(title="Pagination"), blocks=tuple(blocks)), WriterOptions(load_theme(None)))
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 

@@ -12,7 +12,8 @@ import pytest
 from briefgen.document import model as m
 from briefgen.build.pipeline import BuildRequest, prepare, produce
 from briefgen.writers.theme import Theme
-from briefgen.writers import pdf as pdf_writer
+from briefgen.writers import WriterOptions
+from briefgen.writers.pdf import writer as pdf_writer
 
 from conftest import REPO_ROOT
 from pdf_structure import TaggedPdf
@@ -261,7 +262,7 @@ def t(text):
 
 
 def write(blocks, **kw):
-    return pdf_writer.write(m.Document(meta(), tuple(blocks)), Theme(), **kw)
+    return pdf_writer.write(m.Document(meta(), tuple(blocks)), WriterOptions(Theme(), **kw))
 
 
 def long_table(rows=90):
@@ -272,7 +273,7 @@ def long_table(rows=90):
 
 def test_a_table_across_pages_is_one_table_with_its_header_once():
     document = m.Document(meta(), (m.Heading(1, t("Chronology")), long_table()))
-    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme())))
     assert len(tagged.pages) >= 2
     assert_well_tagged(document, tagged)
     (table,) = tagged.elements("Table")
@@ -302,7 +303,7 @@ def test_lists_quotes_notes_without_key_facts():
                  m.Note(2, (m.Paragraph((m.Text("Second source, "), m.Link("https://example.org/s", t("online")))),)))),
     ]
     document = m.Document(meta(), tuple(blocks))
-    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme())))
     assert_well_tagged(document, tagged)
     assert tagged.elements("Aside") == []
     assert len(tagged.elements("BlockQuote")) == 1
@@ -317,7 +318,7 @@ def test_lists_quotes_notes_without_key_facts():
 
 def test_a_note_marker_without_its_note_is_not_a_link():
     document = m.Document(meta(), (m.Paragraph(t("Claim.") + (m.NoteRef(7),)),))
-    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme())))
     assert_well_tagged(document, tagged)
     assert tagged.elements("Link") == []
     assert all("/Annots" not in p.obj for p in tagged.pdf.pages)
@@ -328,7 +329,7 @@ def test_reproducible_with_a_fixed_date():
 
     fixed = m.Meta(title="Same", created=datetime(2025, 1, 2, tzinfo=timezone.utc), reproducible=True)
     document = m.Document(fixed, (m.Heading(1, t("A")), long_table(40)))
-    assert pdf_writer.write(document, Theme()) == pdf_writer.write(document, Theme())
+    assert pdf_writer.write(document, WriterOptions(Theme())) == pdf_writer.write(document, WriterOptions(Theme()))
 
 
 # --- pages look as before ---------------------------------------------------------------
@@ -348,7 +349,7 @@ def test_tagged_pages_look_exactly_like_untagged_pages(shipped, tmp_path):
     """Tags, links, artifacts and the spaces kept at line ends change nothing a reader sees."""
     document, tagged_pdf, _ = shipped
     prepared_theme = prepare(BuildRequest(workspace=REPO_ROOT, as_of=AS_OF)).theme
-    untagged_pdf = pdf_writer.write(document, prepared_theme, tagged=False)
+    untagged_pdf = pdf_writer.write(document, WriterOptions(prepared_theme, tagged=False))
     assert "/StructTreeRoot" not in untagged_pdf.decode("latin-1")
     before = _pages_as_pixels(untagged_pdf, tmp_path, "before")
     after = _pages_as_pixels(tagged_pdf, tmp_path, "after")
@@ -373,7 +374,7 @@ def test_untagged_pages_differ_when_the_layout_does(tmp_path):
 def test_pdf_a_adds_an_srgb_output_intent_and_its_identification(standard):
     document = m.Document(meta(), (m.Heading(1, t("A")), m.Paragraph(t("Text.") + (m.NoteRef(1),)),
                                    m.Notes((m.Note(1, (m.Paragraph(t("A source.")),)),))))
-    tagged = TaggedPdf(pdf_writer.write(document, Theme(), standard=standard))
+    tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme(), pdf_standard=standard)))
     assert_well_tagged(document, tagged)
     (intent,) = tagged.pdf.Root.OutputIntents
     assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3
@@ -465,7 +466,7 @@ _notes = st.lists(st.integers(1, 4), unique=True, max_size=4).map(
 @given(blocks=_blocks, notes=_notes)
 def test_any_document_is_fully_tagged_in_model_order(blocks, notes):
     document = m.Document(meta(), tuple(blocks) + (notes,))
-    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme())))
     assert_well_tagged(document, tagged)
     defined = {n.number for n in notes.items}
     for ref in tagged.elements("Reference"):
@@ -481,7 +482,7 @@ def test_a_long_paragraph_and_a_row_taller_than_a_page_stay_one_element_each():
         m.Heading(1, t("Long")), m.Paragraph(t(long_text)),
         m.Table(header=((t("Date"), t("Who")),), rows=((t("2022"), t(tall_cell)), (t("2023"), t("few")))),
     ))
-    tagged = TaggedPdf(pdf_writer.write(document, Theme()))
+    tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme())))
     assert len(tagged.pages) >= 3
     assert_well_tagged(document, tagged)
     (p,) = [e for e in tagged.elements("P")]
@@ -521,7 +522,7 @@ def test_without_an_organisation_the_logo_is_an_artifact():
     buf = io.BytesIO()
     PILImage.new("RGB", (30, 10)).save(buf, format="PNG")
     theme._logo = buf.getvalue()
-    tagged = TaggedPdf(pdf_writer.write(m.Document(meta(), (m.Paragraph(t("Text.")),)), theme))
+    tagged = TaggedPdf(pdf_writer.write(m.Document(meta(), (m.Paragraph(t("Text.")),)), WriterOptions(theme)))
     assert tagged.elements("Figure") == []
     assert [[tag for tag, _ in stack] for stack in tagged.pages[0].images] == [["/Artifact"]]
 

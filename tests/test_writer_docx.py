@@ -18,7 +18,9 @@ from briefgen.document.model import (
     OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
 )
 from briefgen.writers.theme import Theme
-from briefgen.writers.docx import _ORDER, write
+from briefgen.writers import WriterOptions
+from briefgen.writers.docx.writer import write
+from briefgen.writers.docx.xml import ORDER
 
 from conftest import soffice_to_pdf
 
@@ -42,7 +44,7 @@ def items(*texts: str) -> tuple[ListItem, ...]:
 
 
 def build(*blocks, theme: Theme | None = None, reference: Path | None = None, **meta_changes) -> bytes:
-    return write(Document(meta(**meta_changes), tuple(blocks)), theme or Theme(), reference)
+    return write(Document(meta(**meta_changes), tuple(blocks)), WriterOptions(theme or Theme(), reference_docx=reference.read_bytes() if reference else None))
 
 
 def read(data: bytes):
@@ -413,7 +415,7 @@ def test_property_elements_follow_schema_order(sample):
     doc = read(sample)
     roots = [doc.element, doc.styles.element, doc.sections[0].header._element, doc.sections[0].footer._element]
     for root in roots:
-        for parent_tag, order in _ORDER.items():
+        for parent_tag, order in ORDER.items():
             for parent in root.iter(parent_tag):
                 positions = [order.index(child.tag) for child in parent if child.tag in order]
                 assert positions == sorted(positions), parent.xml

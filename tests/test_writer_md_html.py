@@ -14,6 +14,7 @@ from briefgen.document.model import (
     OrderedList, PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
 )
 from briefgen.writers.theme import Theme
+from briefgen.writers import WriterOptions
 from briefgen.writers import html as html_writer
 from briefgen.writers import md as md_writer
 
@@ -69,12 +70,12 @@ def strip(node):
 
 
 def roundtrip(doc: Document) -> Document:
-    text = md_writer.write(doc, Theme()).decode("utf-8")
+    text = md_writer.write(doc, WriterOptions(Theme())).decode("utf-8")
     return parse(text, doc.meta)
 
 
 def assert_roundtrips(doc: Document):
-    text = md_writer.write(doc, Theme()).decode("utf-8")
+    text = md_writer.write(doc, WriterOptions(Theme())).decode("utf-8")
     assert strip(parse(text, doc.meta)) == strip(doc), text
 
 
@@ -112,9 +113,9 @@ def test_md_roundtrips_every_node_type():
 
 
 def test_md_has_no_front_matter_and_is_utf8():
-    text = md_writer.write(Document(META, (P("Ærø – “quotes”"),)), Theme())
+    text = md_writer.write(Document(META, (P("Ærø – “quotes”"),)), WriterOptions(Theme()))
     assert text.decode("utf-8") == "Ærø – “quotes”\n"
-    assert md_writer.write(Document(META, ()), Theme()) == b""
+    assert md_writer.write(Document(META, ()), WriterOptions(Theme())) == b""
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -141,14 +142,14 @@ def test_md_noteref_followed_by_bracket_or_colon():
 
 
 def test_md_pagebreak_and_styles_use_attribute_lines():
-    text = md_writer.write(Document(META, (P("x", style="lead"), PageBreak())), Theme()).decode()
+    text = md_writer.write(Document(META, (P("x", style="lead"), PageBreak())), WriterOptions(Theme())).decode()
     assert text == "{.lead}\nx\n\n{.pagebreak}\n&nbsp;\n"
 
 
 def test_md_table_attributes():
     t = Table(header=(((Text("a"),), (Text("b"),)),), rows=(), caption="Cap: it's <x> & y", widths=(1.0, 3.0),
               align=(None, "center"), style="wide")
-    text = md_writer.write(Document(META, (t,)), Theme()).decode()
+    text = md_writer.write(Document(META, (t,)), WriterOptions(Theme())).decode()
     assert text.startswith('{.wide caption="Cap: it\'s <x> & y" widths="1,3"}\n| a | b |\n|---|:-:|')
     assert_roundtrips(Document(META, (t,)))
 
@@ -202,7 +203,7 @@ class Checker(HTMLParser):
 
 
 def render_html(doc: Document, theme: Theme | None = None) -> tuple[str, Checker]:
-    out = html_writer.write(doc, theme or Theme()).decode("utf-8")
+    out = html_writer.write(doc, WriterOptions(theme or Theme())).decode("utf-8")
     checker = Checker()
     checker.feed(out)
     checker.close()

@@ -288,7 +288,7 @@ ten; a writer still busy after five minutes is laying out something no reader co
 def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     """Run the writers; returns each format's bytes (nothing is written here)."""
     from briefgen.runtime import TimeLimit, time_limit
-    from briefgen.writers import get_writer
+    from briefgen.writers import WriterOptions, get_writer
 
     out = {}
     with warnings.catch_warnings(record=True) as caught:
@@ -298,17 +298,13 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
             from briefgen.writers.fonts import settle
 
             theme = settle(theme)  # both writers name the same family; a missing font warns once
+        options = WriterOptions(theme, pdf_standard=prepared.pdf_standard, reference_docx=prepared.reference_docx)
         for fmt in formats:
             write = get_writer(fmt)
             limit = None
             try:
                 with time_limit(WRITE_SECONDS) as limit:
-                    if fmt == "docx":
-                        out[fmt] = write(prepared.document, theme, reference=prepared.reference_docx)
-                    elif fmt == "pdf":
-                        out[fmt] = write(prepared.document, theme, standard=prepared.pdf_standard)
-                    else:
-                        out[fmt] = write(prepared.document, theme)
+                    out[fmt] = write(prepared.document, options)
             except FontError as exc:
                 raise _located(exc, prepared.factbase) from None
             except Exception as exc:

@@ -1,16 +1,37 @@
-"""Writers turn a Document into the bytes of one format. Each is imported only when used,
-so that reportlab and python-docx load only for the formats being built."""
+"""Writers turn a Document into the bytes of one format: `write(document, options) -> bytes`.
+Each is imported only when used, so that reportlab and python-docx load only for the formats
+being built."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-FORMATS = {"pdf": "pdf", "docx": "docx", "md": "md", "html": "html"}
+if TYPE_CHECKING:
+    from briefgen.document.model import Document
+    from briefgen.writers.theme import Theme
+
+# format -> the module (under briefgen.writers) whose `write` makes it
+FORMATS = {"pdf": "pdf.writer", "docx": "docx.writer", "md": "md", "html": "html"}
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "html": ".html"}
 
 
-def get_writer(fmt: str) -> Callable[..., bytes]:
+@dataclass(frozen=True)
+class WriterOptions:
+    """Everything a writer is told besides the document, as one value (Pandoc's writers take
+    WriterOptions likewise): the build fills it once and every writer reads what concerns it."""
+
+    theme: Theme
+    pdf_standard: str = "ua-1"  # PDF: ua-1, or PDF/A-2 as well with a-2b / a-2u
+    tagged: bool = True  # PDF: False draws the same pages without structure, links or metadata
+    reference_docx: bytes | None = None  # DOCX: a reference.docx whose styles the document takes
+
+
+Writer = Callable[["Document", WriterOptions], bytes]
+
+
+def get_writer(fmt: str) -> Writer:
     from briefgen.runtime import signals_held
 
     # Ctrl+C during the import is delivered once it is done: lxml, which python-docx loads, catches

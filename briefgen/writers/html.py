@@ -14,14 +14,15 @@ from briefgen.document.model import (
     BulletList, Callout, Document, Emph, Heading, LineBreak, Link, Notes, NoteRef, OrderedList,
     Paragraph, PageBreak, Quote, Rule, Strong, Table, Text,
 )
+from briefgen.writers import WriterOptions
 from briefgen.writers.theme import Theme
 
 _SAFE_SCHEME = re.compile(r"(?i)(https?|mailto):")
 _ALIGNS = ("left", "center", "right")
 
 
-def write(document: Document, theme: Theme, **_ignored) -> bytes:
-    meta = document.meta
+def write(document: Document, options: WriterOptions) -> bytes:
+    meta, theme = document.meta, options.theme
     w = _Writer(document)
     body = w.blocks(document.blocks)
     head = ['<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',

@@ -15,7 +15,7 @@ from briefgen.document.model import (
     BulletList, Callout, Document, Emph, Heading, LineBreak, Link, Notes, NoteRef, OrderedList,
     Paragraph, PageBreak, Quote, Rule, Strong, Table, Text,
 )
-from briefgen.writers.theme import Theme
+from briefgen.writers import WriterOptions
 
 # Inline syntax, `#`/`>` anywhere, and quotes: the parser's smartquotes would curl bare ones.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|#\"'])")
@@ -23,7 +23,7 @@ _LINE_START = re.compile(r"^([+\-=:~{])|^(\d+)([.)])(?=\s|$)")  # lists, setext,
 _ALIGN = {"left": ":--", "center": ":-:", "right": "--:"}
 
 
-def write(document: Document, theme: Theme, **_ignored) -> bytes:
+def write(document: Document, options: WriterOptions) -> bytes:
     text = _blocks(document.blocks)
     return (text + "\n" if text else "").encode("utf-8")
 

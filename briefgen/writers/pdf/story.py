@@ -1,248 +1,33 @@
-"""PDF writer (reportlab platypus): Document -> PDF bytes.
+"""The story: the document model as reportlab flowables, with the structure tree built alongside.
 
-Page furniture on every page: the protective marking centred at top and bottom, "Page N of M"
-and the footer text. Headings become bookmarks; tables repeat their header rows and never split
-a row; fonts are embedded TrueType subsets. Text is escaped for reportlab's paragraph markup
-here, once (`_esc`), so fact text can never become markup.
+Text is escaped for reportlab's paragraph markup here, once (`_esc`), so fact text can never become
+markup. Tables repeat their header rows and never split a row; short tables and the key-facts box
+move whole; a paragraph longer than LONG_TEXT is laid out in pieces.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import math
-import unicodedata
 import warnings
 from html import escape  # reportlab's paragraph parser loads html already; xml.sax.saxutils would pull in urllib, http and ssl
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Flowable, Frame, HRFlowable, Image, ListFlowable, ListItem,
-    KeepTogether, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+    CondPageBreak, Flowable, HRFlowable, Image, KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph,
+    Spacer, Table, TableStyle,
 )
 from reportlab.platypus.flowables import LIIndenter
 
 from briefgen.document import model as m
-from briefgen.errors import BriefgenError, BriefgenWarning, FontError
-from briefgen.files.root import printable
-from briefgen.writers.fonts import ResolvedFamily, read_face, resolve, settle
+from briefgen.errors import BriefgenWarning
+from briefgen.writers.pdf.tags import Node, NoteLinks, Tagger
 from briefgen.writers.theme import Theme
-from briefgen.writers import pdf_tags
-
-PAGE_SIZES = {"A4": A4, "Letter": LETTER}
-
-
-def write(document: m.Document, theme: Theme, standard: str = "ua-1", tagged: bool = True, **_ignored) -> bytes:
-    """The PDF: tagged PDF/UA-1, also PDF/A-2b or -2u with `standard` "a-2b"/"a-2u". `tagged=False`
-    draws the same pages without tags, links or metadata (the page-image test compares the two)."""
-    theme = settle(theme)  # a font that is not found is reported once, not per family
-    body_family = _register(resolve(theme.body_font, theme.base_dir, theme.root))
-    head_family = _register(resolve(theme.heading_font, theme.base_dir, theme.root))
-    _refuse_right_to_left(document)
-    document = _check_glyphs(document, body_family, head_family)
-    styles = _styles(theme, body_family.name, head_family.name)
-    buf = io.BytesIO()
-    meta = document.meta
-    tags = pdf_tags.Tagger(meta.language, standard, enabled=tagged)
-    doc = _BriefDoc(
-        buf, theme=theme, meta=meta, body_font=body_family.name,
-        pagesize=PAGE_SIZES[theme.page_size],
-        leftMargin=theme.margins_mm.left * mm, rightMargin=theme.margins_mm.right * mm,
-        topMargin=theme.margins_mm.top * mm, bottomMargin=theme.margins_mm.bottom * mm,
-        title=meta.title, author=meta.author, subject=meta.subject, keywords=list(meta.keywords),
-        creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
-        invariant=1 if meta.reproducible else 0,
-    )
-    story = _logo(theme, tags, meta.organisation) + _Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
-    doc.build(story, canvasmaker=_canvas_maker(meta, theme, body_family.name, tags))
-    return buf.getvalue()
-
-
-# --- fonts -------------------------------------------------------------------------
-
-
-_registered: dict[tuple, ResolvedFamily] = {}
-
-
-def _register(family: ResolvedFamily) -> ResolvedFamily:
-    """Register the four faces once per process (TTFs are embedded as subsets). Keyed by the files,
-    so a theme that keeps a family's name but changes its files (under --watch) gets the new ones."""
-    key = (family.name, tuple(sorted((style, str(path)) for style, path in family.files.items())))
-    if key in _registered:
-        return _registered[key]
-    name = family.name if not any(k[0] == family.name for k in _registered) else f"{family.name}~{len(_registered)}"
-    names = {style: f"{name}-{style}" for style in family.files}
-    for style, path in family.files.items():
-        data = read_face(path)  # through the door: a regular file of sensible size, never a FIFO
-        try:
-            pdfmetrics.registerFont(TTFont(names[style], data))
-        except BriefgenError:  # Interrupted from a signal while the font is read: not a font problem
-            raise
-        except Exception:  # reportlab raises TTFError and others for unusable files; their text
-            # quotes the file's first bytes, which mean nothing to a reader
-            kind = "a TrueType font (.ttf) reportlab can use" if data.getvalue()[:4] in (b"\0\1\0\0", b"true") else \
-                "a TrueType font (.ttf): OpenType/CFF (.otf), collections (.ttc) and other files cannot be used"
-            raise FontError(f"cannot use font file {printable(path)}: it is not {kind}") from None
-    pdfmetrics.registerFontFamily(name, normal=names["regular"], bold=names["bold"],
-                                  italic=names["italic"], boldItalic=names["bold_italic"])
-    _registered[key] = ResolvedFamily(name, family.files, family.source)
-    return _registered[key]
-
-
-def _refuse_right_to_left(document: m.Document) -> None:
-    """Refuse right-to-left letters (Arabic script, Hebrew, Syriac, Thaana, N'Ko...) rather than print
-    them wrong: reportlab, as briefgen uses it, neither joins Arabic letters nor orders right-to-left
-    runs, so Urdu or Arabic would come out as separate letters in reverse order, unreadable.
-    The DOCX, Markdown and HTML writers carry such text, and Word and browsers set it correctly."""
-    rtl = "".join(sorted({ch for text, _ in _texts(document) for ch in text
-                          if unicodedata.bidirectional(ch) in ("R", "AL")}))
-    if rtl:
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in rtl[:8])
-        raise FontError(f"right-to-left text cannot be set in the PDF yet: {shown}", missing=rtl, font="",
-                        why=RTL_REASON)
-
-
-RTL_REASON = ("right-to-left text (Arabic script or Hebrew: {chars}) cannot be set in the PDF yet: its letters "
-              "would print unjoined and in reverse order; build --format docx, html or md for this brief, or "
-              "give the text in Latin transliteration")
-
-
-def _check_glyphs(document: m.Document, *families: ResolvedFamily) -> m.Document:
-    """Refuse text the fonts cannot show rather than print empty boxes.
-
-    Invisible format characters (zero-width and direction marks, U+FEFF) that the font lacks are
-    left out of the PDF with a warning; any other missing character is an error naming it.
-    """
-    covered: set[int] | None = None
-    for fam in families:
-        cmap = set(pdfmetrics.getFont(f"{fam.name}-regular").face.charToGlyph)
-        covered = cmap if covered is None else covered & cmap
-    missing = {ch for text, _ in _texts(document) for ch in text
-               if ord(ch) not in covered and not ch.isspace() and ord(ch) >= 0x20}
-    invisible = "".join(sorted(ch for ch in missing if unicodedata.category(ch) == "Cf"))
-    visible = "".join(sorted(missing - set(invisible)))
-    names = " / ".join(dict.fromkeys(f.name for f in families))
-    if visible:
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, '')})".replace(" )", ")") for c in visible[:8])
-        raise FontError(f"the font {names} has no glyph for {shown}; choose a font that covers them in theme.toml",
-                        missing=visible, font=names)
-    if invisible:
-        listed = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in invisible)
-        warnings.warn(BriefgenWarning(f"invisible characters left out of the PDF (the font {names} lacks them): {listed}"))
-        return _strip(document, invisible)
-    return document
-
-
-def _strip(document: m.Document, chars: str) -> m.Document:
-    """The document with `chars` removed from every text node (used for invisible characters only)."""
-    table = {ord(c): None for c in chars}
-
-    def fix(node):
-        if isinstance(node, m.Text):
-            return m.Text(node.text.translate(table))
-        if isinstance(node, str):
-            return node.translate(table)
-        if isinstance(node, tuple):
-            return tuple(fix(n) for n in node)
-        if dataclasses.is_dataclass(node):
-            return dataclasses.replace(node, **{f.name: fix(getattr(node, f.name)) for f in dataclasses.fields(node)})
-        return node
-
-    return fix(document)
-
-
-def _texts(document: m.Document):
-    yield document.meta.marking, None
-    yield document.meta.footer, None
-
-    def inl(nodes, line):
-        for n in nodes:
-            match n:
-                case m.Text(text=t):
-                    yield t, line
-                case m.Strong(children=c) | m.Emph(children=c) | m.Link(children=c):
-                    yield from inl(c, line)
-
-    def blocks(items):
-        for b in items:
-            line = getattr(b, "line", None)
-            match b:
-                case m.Heading(children=c) | m.Paragraph(children=c):
-                    yield from inl(c, line)
-                case m.BulletList(items=its) | m.OrderedList(items=its):
-                    for it in its:
-                        yield from blocks(it.blocks)
-                case m.Table():
-                    yield b.caption or "", line
-                    for row in b.header + b.rows:
-                        for cell in row:
-                            yield from inl(cell, line)
-                case m.Callout() | m.Quote():
-                    yield getattr(b, "title", ""), line
-                    yield from blocks(b.blocks)
-                case m.Notes(items=notes):
-                    for note in notes:
-                        yield from blocks(note.blocks)
-
-    yield from blocks(document.blocks)
-
-
-# --- styles ------------------------------------------------------------------------
-
 
 SHORT_TABLE_ROWS = 4  # never split across pages; at 6 the shipped brief gained a page of nine lines
-
-
-def _styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphStyle]:
-    size = theme.body_size
-    c = theme.colours
-    text = colors.HexColor(c.text)
-    # No widows or orphans: a paragraph split by a page break leaves at least two lines on each page.
-    base = ParagraphStyle("body", fontName=f"{body}-regular", fontSize=size, leading=size * 1.38,
-                          textColor=text, spaceAfter=size * 0.6, alignment=TA_LEFT, allowWidows=0, allowOrphans=0)
-
-    def derive(name, **kw):
-        return ParagraphStyle(name, parent=base, **kw)
-
-    heading = colors.HexColor(c.heading)
-    return {
-        "body": base,
-        "h1": derive("h1", fontName=f"{head}-bold", fontSize=size * 1.35, leading=size * 1.7, textColor=heading,
-                     spaceBefore=size * 1.3, spaceAfter=size * 0.5),
-        "h2": derive("h2", fontName=f"{head}-bold", fontSize=size * 1.1, leading=size * 1.45, textColor=heading,
-                     spaceBefore=size * 0.9, spaceAfter=size * 0.35),
-        "h3": derive("h3", fontName=f"{head}-bold", fontSize=size, leading=size * 1.35, textColor=text,
-                     spaceBefore=size * 0.7, spaceAfter=size * 0.25),
-        "title": derive("title", fontName=f"{head}-bold", fontSize=size * 2.0, leading=size * 2.4,
-                        textColor=heading, spaceAfter=size * 0.3),
-        "subtitle": derive("subtitle", fontName=f"{body}-italic", fontSize=size * 1.1, leading=size * 1.45,
-                           textColor=colors.HexColor(c.accent), spaceAfter=size * 0.8),
-        "letterhead": derive("letterhead", fontName=f"{head}-bold", fontSize=size * 0.95,
-                             textColor=colors.HexColor(c.accent), spaceAfter=size * 1.2),
-        "meta": derive("meta", fontSize=size * 0.85, leading=size * 1.2, textColor=colors.HexColor("#555555"),
-                       spaceAfter=size * 0.4),
-        "small": derive("small", fontSize=size * 0.85, leading=size * 1.2),
-        "code": derive("code", fontSize=size * 0.85, leading=size * 1.2),
-        "caption": derive("caption", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.2,
-                          textColor=heading, spaceBefore=size * 0.4, spaceAfter=size * 0.3),
-        "cell": derive("cell", fontSize=size * 0.88, leading=size * 1.18, spaceAfter=0),
-        "cell_head": derive("cell_head", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.18,
-                            spaceAfter=0, textColor=heading),
-        "callout_title": derive("callout_title", fontName=f"{head}-bold", fontSize=size * 1.05, textColor=heading,
-                                spaceAfter=size * 0.3),
-        "note": derive("note", fontSize=size * 0.85, leading=size * 1.2, leftIndent=size * 1.6,
-                       firstLineIndent=-size * 1.6, spaceAfter=size * 0.25),
-        "quote": derive("quote", leftIndent=size * 1.5, fontName=f"{body}-italic"),
-    }
-
-
-# --- the story ---------------------------------------------------------------------
 
 
 def _esc(text: str) -> str:
@@ -250,7 +35,7 @@ def _esc(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _inline(nodes: tuple[m.Inline, ...], notes: pdf_tags.NoteLinks | None = None) -> str:
+def _inline(nodes: tuple[m.Inline, ...], notes: NoteLinks | None = None) -> str:
     """Paragraph markup; with `notes`, links and note markers are tagged and markers link to their notes."""
     out: list[str] = []
     prev_note = False
@@ -303,8 +88,8 @@ costs time in the square of its length (1 MB of text took minutes); pieces of a 
 layout time linear, and paragraphs a reader would write are never cut."""
 
 
-class _Story:
-    def __init__(self, styles, theme: Theme, width: float, tags: pdf_tags.Tagger, document: m.Document,
+class Story:
+    def __init__(self, styles, theme: Theme, width: float, tags: Tagger, document: m.Document,
                  height: float = 10_000):
         self.s = styles
         self.theme = theme
@@ -312,7 +97,7 @@ class _Story:
         self.height = height
         self.headings = 0
         self.tags = tags  # the structure tree, built alongside the flowables
-        self.notes = pdf_tags.NoteLinks(document) if tags.enabled else None
+        self.notes = NoteLinks(document) if tags.enabled else None
 
     def inline(self, nodes) -> str:
         return _inline(nodes, self.notes)
@@ -322,7 +107,7 @@ class _Story:
         after the first continue it without space between them, and all are one element `role`
         (a role name or a structure node) of the tagged PDF."""
         pieces = _pieces(nodes)
-        node = role if isinstance(role, pdf_tags.Node) else self.tags.add(role)
+        node = role if isinstance(role, Node) else self.tags.add(role)
         if len(pieces) == 1:
             return [self.tags.tag(Paragraph(self.inline(nodes), style), node)]
         first = ParagraphStyle(f"{style.name}-first", parent=style, spaceAfter=0)
@@ -384,7 +169,7 @@ class _Story:
                 return [self.note(n) for n in notes]
         return []
 
-    def list(self, items, kind: str, start: int = 1, tag: pdf_tags.Node | None = None) -> ListFlowable:
+    def list(self, items, kind: str, start: int = 1, tag: Node | None = None) -> ListFlowable:
         """A list; `tag`: the list element it continues (a key-facts box draws one list per item)."""
         size = self.theme.body_size
         tags = self.tags
@@ -570,7 +355,7 @@ def _pieces(nodes: tuple[m.Inline, ...], limit: int = LONG_TEXT) -> list[tuple[m
 LOGO_HEIGHT_MM = 16
 
 
-def _logo(theme: Theme, tags: pdf_tags.Tagger, organisation: str) -> list[Flowable]:
+def logo(theme: Theme, tags: Tagger, organisation: str) -> list[Flowable]:
     """The letterhead logo above the title block, at a fixed height and its own aspect ratio;
     a Figure whose alternative text is the organisation's name (without one, an artifact)."""
     data = theme.logo_bytes()
@@ -584,84 +369,3 @@ def _logo(theme: Theme, tags: pdf_tags.Tagger, organisation: str) -> list[Flowab
     if organisation:
         logo = tags.tag(logo, tags.add("Figure", Alt=f"Logo: {organisation}"))
     return [logo, Spacer(0, 4 * mm)]
-
-
-# --- pages -------------------------------------------------------------------------
-
-
-class _BriefDoc(BaseDocTemplate):
-    def __init__(self, buf, theme: Theme, meta: m.Meta, body_font: str, **kw):
-        super().__init__(buf, **kw)
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        self._outline_depth = -1  # the outline level of the last bookmark
-
-    def afterFlowable(self, flowable):
-        """Headings become PDF bookmarks (outline), nested by level. An outline cannot skip a
-        level (reportlab refuses `##` with no `#` before it), so a heading nests at most one level
-        below the previous one."""
-        outline = getattr(flowable, "outline", None)
-        if outline:
-            level, key, text = outline
-            depth = self._outline_depth = min(level - 1, self._outline_depth + 1)
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(text, key, level=depth, closed=False)
-
-
-def _canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: pdf_tags.Tagger):
-    """A canvas that holds pages back until the end so each can say "Page N of M"; page
-    content is an artifact unless a tagged flowable draws it (pdf_tags)."""
-
-    class _Canvas(pdf_tags.TaggingCanvas):
-        def __init__(self, *args, **kw):
-            # the initial font is listed on every page: make it ours, not an unembedded Helvetica
-            kw["initialFontName"] = f"{font}-regular"
-            super().__init__(*args, tagger=tags, **kw)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def bookmarkPage(self, key, *args, **kw):
-            # reportlab binds a destination to the page it is writing, which is still the first
-            # while pages are held back: bind it to the page being drawn instead
-            counter, self._doc.pageCounter = self._doc.pageCounter, self._pageNumber
-            try:
-                return super().bookmarkPage(key, *args, **kw)
-            finally:
-                self._doc.pageCounter = counter
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._furniture(total)
-                super().showPage()
-            super().save()
-
-        def _furniture(self, total: int):
-            width, height = self._pagesize
-            top = height - theme.margins_mm.top * mm / 2
-            bottom = theme.margins_mm.bottom * mm / 2 - 3
-            self.saveState()
-            if meta.marking:
-                self.setFillColor(colors.HexColor(theme.colours.marking))
-                self.setFont(f"{font}-bold", 10)
-                with self.artifact("Pagination", "Header"):
-                    self.drawCentredString(width / 2, top, meta.marking)
-            with self.artifact("Pagination", "Footer"):
-                if meta.marking:
-                    self.drawCentredString(width / 2, bottom, meta.marking)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.setFont(f"{font}-regular", 8)
-                self.drawRightString(width - theme.margins_mm.right * mm, bottom, f"Page {self._pageNumber} of {total}")
-                if meta.footer:
-                    self.drawString(theme.margins_mm.left * mm, bottom, meta.footer)
-                self.setStrokeColor(colors.HexColor(theme.colours.rule))
-                self.setLineWidth(0.4)
-                self.line(theme.margins_mm.left * mm, bottom + 10, width - theme.margins_mm.right * mm, bottom + 10)
-            self.restoreState()
-
-    return _Canvas

@@ -1,0 +1,1 @@
+"""The DOCX writer (python-docx): `writer.write` is the entry; see its docstring for the modules."""

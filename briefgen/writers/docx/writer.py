@@ -1,0 +1,47 @@
+"""DOCX writer: a `Document` to .docx bytes with python-docx.
+
+Content is tagged with real Word styles (Heading 1, List Bullet, Caption, ...) so a reader can
+restyle the brief in Word. Without a reference.docx the theme formats those styles; with one,
+its styles are used untouched and the theme only formats styles the reference lacks.
+The modules: `xml` (WordprocessingML helpers), `styles`, `body`, `package` (everything around the
+body, and the zip), `reference` (the reference.docx `templates init` ejects).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import docx
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from briefgen.document.model import Document
+from briefgen.writers import WriterOptions
+from briefgen.writers.docx.body import BodyWriter, Ctx
+from briefgen.writers.docx.package import package, prepare, set_properties, text_width
+from briefgen.writers.docx.styles import StyleBook
+from briefgen.writers.docx.xml import clean
+
+LOGO_HEIGHT_MM = 16
+
+
+def write(document: Document, options: WriterOptions) -> bytes:
+    """The brief as .docx bytes, styled from `options.reference_docx` (a reference.docx's bytes) or the theme."""
+    theme, reference = options.theme, options.reference_docx
+    doc = docx.Document(io.BytesIO(reference) if reference is not None else None)
+    created = document.meta.created or datetime.now(timezone.utc)
+    created = created.replace(tzinfo=timezone.utc) if created.tzinfo is None else created.astimezone(timezone.utc)
+    styles = StyleBook(doc, theme, own_styles=reference is None)
+    prepare(doc, styles, document.meta)
+    logo = theme.logo_bytes()
+    if logo is not None:  # the letterhead logo, above the title block, described for screen readers
+        shape = doc.add_paragraph().add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
+        alt = theme.logo_alt or theme.organisation or document.meta.author
+        shape._inline.docPr.set("descr", clean(f"{alt} logo" if alt and not theme.logo_alt else alt))
+    BodyWriter(styles).blocks(document.blocks, Ctx(doc, text_width(theme)))
+    body = doc.element.body
+    if len(body) == 1 or body[-2].tag == qn("w:tbl"):  # Word wants a paragraph at the end
+        doc.add_paragraph()
+    set_properties(doc, document.meta, created)
+    return package(doc, created)

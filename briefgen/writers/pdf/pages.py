@@ -1,0 +1,95 @@
+"""Pages: the document template (one frame; headings become nested bookmarks) and the canvas that
+holds pages back until the end so each can say "Page N of M", with the protective marking at top
+and bottom and the footer line as page furniture (artifacts)."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from briefgen.document import model as m
+from briefgen.writers.pdf.canvas import TaggingCanvas
+from briefgen.writers.pdf.tags import Tagger
+from briefgen.writers.theme import Theme
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+
+
+class BriefDoc(BaseDocTemplate):
+    def __init__(self, buf, theme: Theme, meta: m.Meta, body_font: str, **kw):
+        super().__init__(buf, **kw)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self._outline_depth = -1  # the outline level of the last bookmark
+
+    def afterFlowable(self, flowable):
+        """Headings become PDF bookmarks (outline), nested by level. An outline cannot skip a
+        level (reportlab refuses `##` with no `#` before it), so a heading nests at most one level
+        below the previous one."""
+        outline = getattr(flowable, "outline", None)
+        if outline:
+            level, key, text = outline
+            depth = self._outline_depth = min(level - 1, self._outline_depth + 1)
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=depth, closed=False)
+
+
+def canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: Tagger):
+    """A canvas that holds pages back until the end so each can say "Page N of M"; page
+    content is an artifact unless a tagged flowable draws it (canvas.py)."""
+
+    class _Canvas(TaggingCanvas):
+        def __init__(self, *args, **kw):
+            # the initial font is listed on every page: make it ours, not an unembedded Helvetica
+            kw["initialFontName"] = f"{font}-regular"
+            super().__init__(*args, tagger=tags, **kw)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def bookmarkPage(self, key, *args, **kw):
+            # reportlab binds a destination to the page it is writing, which is still the first
+            # while pages are held back: bind it to the page being drawn instead
+            counter, self._doc.pageCounter = self._doc.pageCounter, self._pageNumber
+            try:
+                return super().bookmarkPage(key, *args, **kw)
+            finally:
+                self._doc.pageCounter = counter
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int):
+            width, height = self._pagesize
+            top = height - theme.margins_mm.top * mm / 2
+            bottom = theme.margins_mm.bottom * mm / 2 - 3
+            self.saveState()
+            if meta.marking:
+                self.setFillColor(colors.HexColor(theme.colours.marking))
+                self.setFont(f"{font}-bold", 10)
+                with self.artifact("Pagination", "Header"):
+                    self.drawCentredString(width / 2, top, meta.marking)
+            with self.artifact("Pagination", "Footer"):
+                if meta.marking:
+                    self.drawCentredString(width / 2, bottom, meta.marking)
+                self.setFillColor(colors.HexColor("#555555"))
+                self.setFont(f"{font}-regular", 8)
+                self.drawRightString(width - theme.margins_mm.right * mm, bottom, f"Page {self._pageNumber} of {total}")
+                if meta.footer:
+                    self.drawString(theme.margins_mm.left * mm, bottom, meta.footer)
+                self.setStrokeColor(colors.HexColor(theme.colours.rule))
+                self.setLineWidth(0.4)
+                self.line(theme.margins_mm.left * mm, bottom + 10, width - theme.margins_mm.right * mm, bottom + 10)
+            self.restoreState()
+
+    return _Canvas

@@ -1,0 +1,49 @@
+"""PDF writer (reportlab platypus): Document -> PDF bytes, tagged PDF/UA-1 and on request PDF/A-2.
+
+The stages, one module each: `glyphs` (fonts registered, text checked against them), `styles`,
+`story` (the model as flowables, the structure tree built alongside by `tags`), `pages` (page
+template and furniture), `canvas` (marked content while drawing) and `catalog` (the structure tree,
+metadata and PDF/A identification written into reportlab's catalog at save).
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import mm
+
+from briefgen.document import model as m
+from briefgen.writers import WriterOptions
+from briefgen.writers.fonts import resolve, settle
+from briefgen.writers.pdf.glyphs import check_glyphs, refuse_right_to_left, register_family
+from briefgen.writers.pdf.pages import PAGE_SIZES, BriefDoc, canvas_maker
+from briefgen.writers.pdf.story import Story, logo
+from briefgen.writers.pdf.styles import paragraph_styles
+from briefgen.writers.pdf.tags import Tagger
+
+
+def write(document: m.Document, options: WriterOptions) -> bytes:
+    """The PDF: tagged PDF/UA-1, also PDF/A-2b or -2u with `options.pdf_standard` "a-2b"/"a-2u".
+    `options.tagged=False` draws the same pages without tags, links or metadata (the page-image test
+    compares the two)."""
+    theme = settle(options.theme)  # a font that is not found is reported once, not per family
+    body_family = register_family(resolve(theme.body_font, theme.base_dir, theme.root))
+    head_family = register_family(resolve(theme.heading_font, theme.base_dir, theme.root))
+    refuse_right_to_left(document)
+    document = check_glyphs(document, body_family, head_family)
+    styles = paragraph_styles(theme, body_family.name, head_family.name)
+    buf = io.BytesIO()
+    meta = document.meta
+    tags = Tagger(meta.language, options.pdf_standard, enabled=options.tagged)
+    doc = BriefDoc(
+        buf, theme=theme, meta=meta, body_font=body_family.name,
+        pagesize=PAGE_SIZES[theme.page_size],
+        leftMargin=theme.margins_mm.left * mm, rightMargin=theme.margins_mm.right * mm,
+        topMargin=theme.margins_mm.top * mm, bottomMargin=theme.margins_mm.bottom * mm,
+        title=meta.title, author=meta.author, subject=meta.subject, keywords=list(meta.keywords),
+        creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
+        invariant=1 if meta.reproducible else 0,
+    )
+    story = logo(theme, tags, meta.organisation) + Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
+    doc.build(story, canvasmaker=canvas_maker(meta, theme, body_family.name, tags))
+    return buf.getvalue()
