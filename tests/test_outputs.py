@@ -604,3 +604,23 @@ def test_a_signal_while_a_writer_loads_is_not_lost_to_the_library(monkeypatch, c
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert capsys.readouterr().out == ""
+
+
+def test_a_signal_inside_mkstemp_leaves_no_temp_file(tmp_path, monkeypatch):
+    """The signal that ends a build can land after mkstemp has made the temp file and before it
+    returns its name: write_all still removes it (it is named after this process)."""
+    import tempfile
+
+    from briefgen.files import output
+
+    made = tempfile.mkstemp
+
+    def interrupted_mkstemp(*args, **kwargs):
+        fd, _name = made(*args, **kwargs)
+        os.close(fd)
+        raise Interrupted()
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", interrupted_mkstemp)
+    with pytest.raises(Interrupted):
+        output.write_all({tmp_path / "brief.pdf": b"%PDF", tmp_path / "brief.docx": b"PK"})
+    assert list(tmp_path.iterdir()) == []

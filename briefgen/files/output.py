@@ -100,6 +100,17 @@ def _temp_copy(target: Path, data: bytes) -> Path:
     return tmp
 
 
+def _remove_own_temps(target: Path) -> None:
+    """This process's temp files for `target` (the signal that ends a build can land inside mkstemp)."""
+    prefix = f".{target.name}.{os.getpid()}."
+    try:
+        entries = [e for e in os.scandir(target.parent) if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in entries:
+        Path(entry.path).unlink(missing_ok=True)
+
+
 def write_exclusive(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
     """Write `data` as `stem + suffix` in `folder`, or `stem-2`, `stem-3`... : never over an existing
     file, even when several processes pick a name at once (the complete temp file is hard-linked to
@@ -166,6 +177,8 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
         with signals_held():  # nor the clean-up: a signal now is delivered once it is done
             for tmp, _ in temps:
                 tmp.unlink(missing_ok=True)
+            for target in files.keys() - {target for _, target in temps}:
+                _remove_own_temps(target)  # a signal came after its temp file was made, before it was listed
             for _, backup in backups:
                 if backup is not None:
                     backup.unlink(missing_ok=True)
