@@ -88,6 +88,14 @@ def test_no_import_circles_in_briefgen_or_the_benchmarks():
     assert cycles == [], "import circles: " + "; ".join(" <-> ".join(c) for c in cycles)
 
 
+def test_modules_stay_small_and_the_top_level_short():
+    long = {str(p.relative_to(REPO)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"split these along their seams (at most {MAX_MODULE_LINES} lines)"
+    top = [p.name for p in PACKAGE.glob("*.py")]
+    assert len(top) <= MAX_TOP_LEVEL_MODULES, f"{len(top)} top-level modules: put new ones into a package"
+
+
 def test_the_cycle_finder_finds_a_circle():
     """The oracle itself: a two-module circle and a three-module one are found; a chain is not."""
     graph = grimp.ImportGraph()
