@@ -243,11 +243,11 @@ LONG_RECORD = " ".join(f"The ministers discussed item {i} of the agenda at lengt
 
 
 def make_tall_records(ws: Path) -> None:
-    # the quote must state what the record prints (every number, the participant's name)
+    # the quote must state what the record prints (every number, the participant's name, title and country)
     long_name = ("Alexander Minister-Ministerovich " * 95).strip()
     replace_in_brief("text: The Foreign Ministers met in Tashkent on 30 July 2022.", f"text: {LONG_RECORD}")(ws)
     replace_in_brief("- name: A. Minister", "- name: " + long_name)(ws)
-    said = f"is A. Minister. {LONG_RECORD} {long_name}."
+    said = f"is A. Minister. {LONG_RECORD} Pakistan's Foreign Minister {long_name}."
     replace_in_brief("is A. Minister.\"", f"{said}\"")(ws)
     seed = ws / "seeds/note.txt"
     seed.write_text(seed.read_text(encoding="utf-8").replace("is A. Minister.", said), encoding="utf-8")

@@ -267,18 +267,19 @@ def test_names_must_be_quoted_whole(workspace, run_cli):
     assert found[0] == 'error: data/briefs/pk-kz.yaml:9: place: "Almaty" is not in the record\'s quotes'
     write_brief(workspace, MEETING.format(date="2026-02-03", place="Astana", name="Aida Balaeva"))
     found = errors(run_cli, workspace)
-    assert found[0] == ('error: data/briefs/pk-kz.yaml:11: name: "Aida Balaeva" is not in the record\'s quotes; '
-                        'the nearest words they have are "aida balayeva"')
+    assert found[0] == ('error: data/briefs/pk-kz.yaml:11: name: "Aida Balaeva" is not in the record\'s quotes (nor a '
+                        'spelling data/people.yaml registers for someone they name); the nearest name they have is '
+                        '"Aida Balayeva"')
 
 
 def test_a_date_range_is_supported_day_by_day(workspace, run_cli):
     write_brief(workspace, MEETING.format(date="2026-02-03/2026-02-04", place="Astana", name="Aida Balayeva")
-                .replace("country: KZ", "country: PK").replace("in Astana, opened", "in Astana, Pakistan, opened"))
-    (workspace / "seeds" / "note.txt").write_text(SEED.replace("in Astana, opened", "in Astana, Pakistan, opened"))
+                .replace("country: KZ", "country: PK").replace("in Astana, opened by", "in Astana, opened by Pakistan's"))
+    (workspace / "seeds" / "note.txt").write_text(SEED.replace("in Astana, opened by", "in Astana, opened by Pakistan's"))
     code, _, err = run_cli("check", "--workspace", str(workspace))
     assert (code, err) == (0, "")
     write_brief(workspace, MEETING.format(date="2026-02-03/2026-02-05", place="Astana", name="Aida Balayeva")
-                .replace("country: KZ", "country: PK").replace("in Astana, opened", "in Astana, Pakistan, opened"))
+                .replace("country: KZ", "country: PK").replace("in Astana, opened by", "in Astana, opened by Pakistan's"))
     assert errors(run_cli, workspace) == [
         "error: data/briefs/pk-kz.yaml:8: date: 2026-02-03/2026-02-05 (5 February 2026) is not in the record's "
         'quotes; they say "3-4 February 2026"']

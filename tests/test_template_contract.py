@@ -139,7 +139,7 @@ def meeting(draw, ids: Ids) -> dict:
     people = draw(st.lists(st.sampled_from(NAMES), max_size=3, unique=True))
     if people:
         rec["participants"] = [{"name": p, "title": "Minister", "country": "PK"} for p in people]
-        rec["text"] = rec["text"].removesuffix(".") + " with " + " and ".join(f"Minister {p}" for p in people) + " of Pakistan."
+        rec["text"] = rec["text"].removesuffix(".") + " with " + " and ".join(f"Minister {p} of Pakistan" for p in people) + "."
     same_day = draw(st.booleans())
     rec["points"] = many(draw, record(ids, dated="never"), 3)
     if same_day:  # points may carry the meeting's own date: they are still not events of their own

@@ -160,7 +160,7 @@ def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list
 
     body = [r for loc, r in iter_records(brief) if loc[0] not in ("summary", "policies")]
     meetings = brief.diplomacy.meetings
-    then = {mt.id: views.held_then(mt, meetings, info.as_of, info.stale_after_months) for mt in meetings}
+    then = {mt.id: views.held_then(mt, meetings, info.as_of, info.stale_after_months, fb.people) for mt in meetings}
     return {
         "currency": freshness(sources, info.as_of, info.stale_after_months),
         "participants": lambda mt: [views.participant(p, fb.countries, then.get(mt.id, False)) for p in mt.participants],

@@ -52,9 +52,22 @@ def year_of(record: Record, sources: dict[str, Source]) -> str | None:
 # --- people: the title they held then ------------------------------------------------------
 
 
-def held_then(meeting: Meeting, meetings: list[Meeting], as_of: date, stale_after_months: int) -> bool:
-    """Whether the participants' titles should read 'then': the meeting is older than the staleness
-    threshold, or a later meeting gives one of its titles (same country) to someone else."""
+def held_then(meeting: Meeting, meetings: list[Meeting], as_of: date, stale_after_months: int, people=None) -> bool:
+    """Whether the participants' titles should read 'then': the people registry (`facts.people.People`)
+    says a participant's office of that date has ended or is not the one held on the as-of date; else
+    the meeting is older than the staleness threshold, or a later meeting gives one of its titles
+    (same country) to someone else."""
+    if people is not None:
+        for p in meeting.participants:
+            person = people.get(p.person) if p.person else people.find(p.name or "")
+            office = people.office_on(person, meeting.date) if person else None
+            if office is not None and (office.title.casefold() != (p.title or "").casefold()):
+                office = None  # the brief gives a title of its own: the registry does not speak for it
+            if office is not None:
+                if office.to is not None and last_day(office.to) < as_of:
+                    return True
+                if people.office_on(person, as_of.isoformat()) not in (None, office):
+                    return True
     if months_between(meeting.date, as_of) > stale_after_months:
         return True
     held = {(p.country, p.title.casefold()): p.name for p in meeting.participants}

@@ -13,6 +13,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
+from briefgen.facts.people import PEOPLE_FILE, People, PeopleFile
+from briefgen.facts.people import index as index_people
+from briefgen.facts.people_check import PeopleCheck, check_registry, resolve_participants
 from briefgen.facts.provenance import check_brief as check_provenance
 from briefgen.facts.statements import quote_problem
 from briefgen.facts.quotes import SourceText
@@ -40,6 +43,8 @@ class FactBase:
     brief_files: dict[str, str] = field(default_factory=dict)
     quotes_verified: int = 0
     docs: dict[str, YamlDoc] = field(default_factory=dict)  # each file as read, for locating values later
+    people: People = field(default_factory=People)  # data/people.yaml: who is who (briefgen/facts/people.py)
+    documents: dict[str, SourceText] = field(default_factory=dict)  # each source's text, by source id
 
     def locate(self, predicate) -> list[tuple[Location, str]]:
         """Every text value in the fact base for which `predicate(text)` holds, with its location."""
@@ -94,6 +99,9 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
             doc = _read_source(workspace, src, sources_doc.at(("sources", i, "file")), problems)
             if doc is not None:
                 documents[src.id] = doc
+    fb.documents = documents
+    _load_people(workspace, fb, documents, sources is not None, problems)
+    people_check = PeopleCheck(fb.people, fb.countries)
 
     paths = [only] if only is not None else brief_files(workspace)
     if not paths:
@@ -110,13 +118,31 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
             problems.append(Problem(doc.at(("id",)), f"duplicate brief id '{brief.id}' (also in {fb.brief_files[brief.id]})"))
             continue
         problems += _check_brief(brief, doc, fb, countries is not None)
-        problems += check_provenance(brief, doc, fb.countries, skip=unproven)
+        problems += check_provenance(brief, doc, fb.countries, skip=unproven, people=people_check)
+        brief, unfilled = resolve_participants(brief, fb.people, doc.at)
+        problems += unfilled
         fb.briefs[brief.id] = brief
         fb.brief_files[brief.id] = rel
 
     if problems:
         raise InvalidInput(problems)
     return fb
+
+
+def _load_people(workspace: Path, fb: FactBase, documents: dict[str, SourceText], sources_known: bool,
+                 problems: list[Problem]) -> None:
+    """data/people.yaml, when the workspace has one: validated, its quotes found, every name, spelling
+    and office proved by them."""
+    if not (workspace / PEOPLE_FILE).exists() and not (workspace / PEOPLE_FILE).is_symlink():
+        return
+    doc, people_file = _load(workspace, PEOPLE_FILE, PeopleFile, problems, fb)
+    unproven: set[tuple] = set()
+    if doc is not None and isinstance(doc.value, dict):
+        problems += _check_quotes(doc, fb, documents, sources_known, unproven)
+    if people_file is None:
+        return
+    fb.people = index_people(people_file, fb.sources, doc.at, problems)
+    problems += check_registry(fb.people, doc.at, fb.countries, skip=unproven)
 
 
 def _load(workspace: Path, rel: str, model: type[BaseModel], problems: list[Problem], fb: FactBase | None = None):
@@ -193,7 +219,7 @@ def _citations(value, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
     pairs that are not two strings are left to the schema's report."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == "sources" and isinstance(item, list):
+            if key in ("sources", "also_reported") and isinstance(item, list):
                 for i, cite in enumerate(item):
                     if isinstance(cite, dict) and isinstance(cite.get("source"), str) and isinstance(cite.get("quote"), str) \
                             and cite["quote"].strip():
@@ -245,7 +271,7 @@ def _country_codes(brief: Brief) -> Iterator[tuple[tuple, str]]:
         for i, code in enumerate(record.members if "members" in fields else ()):
             yield loc + ("members", i), code
         for i, p in enumerate(record.participants if "participants" in fields else ()):
-            if hasattr(p, "country"):
+            if getattr(p, "country", None):
                 yield loc + ("participants", i, "country"), p.country
 
 

@@ -41,8 +41,10 @@ class _RecordCheck:
     """Proves one record's fields; problems collect at the fields' own lines."""
 
     def __init__(self, stated: Stated, loc: tuple, doc: YamlDoc, countries: dict[str, Country],
-                 problems: list[Problem]):
+                 problems: list[Problem], people=None):
         self.stated, self.loc, self.doc, self.countries, self.problems = stated, loc, doc, countries, problems
+        self.people = people  # who is who (briefgen/facts/people_check.py `PeopleCheck`), or None
+        self.names_from = stated.plain  # where names are proved: a meeting's point also by the meeting's quotes
 
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(Problem(self.doc.at(self.loc + path), message))
@@ -57,8 +59,8 @@ class _RecordCheck:
                 continue
             path = prefix + (name,)
             if name == "participants" and value and isinstance(value[0], BaseModel):
-                for i, person in enumerate(value):
-                    self.run(person, path + (i,))
+                if self.people is not None:
+                    self.people.participants(model, lambda at, m: self.fail(prefix + at, m))
                 continue
             if kind == "sentence":
                 self.sentence(path, value)
@@ -87,9 +89,12 @@ class _RecordCheck:
     # sentences: each number, amount, ordinal and date they print
     def sentence(self, path: tuple, text: str) -> None:
         name = path[-1]
-        if text not in self.stated.said:
-            self.stated.said[text] = self._sentence(text)
-        for message in self.stated.said[text]:
+        key = text if self.names_from is self.stated.plain else f"{text}\0{self.names_from}"
+        if key not in self.stated.said:
+            self.stated.said[key] = self._sentence(text)
+            if self.people is not None:
+                self.stated.said[key] += self.people.names(text, self.names_from)
+        for message in self.stated.said[key]:
             self.fail(path, f"{name}: {message}")
 
     def _sentence(self, text: str) -> list[str]:
@@ -246,18 +251,30 @@ def _nearest_phrase(wanted: str, plain: str) -> str:
     return f"; the nearest words they have are \"{close[0]}\"" if close else ""
 
 
-def check_brief(brief: Brief, doc: YamlDoc, countries: dict[str, Country], skip: set[tuple] = frozenset()) -> list[Problem]:
+def check_brief(brief: Brief, doc: YamlDoc, countries: dict[str, Country], skip: set[tuple] = frozenset(),
+                people=None) -> list[Problem]:
     """Every field of every record of `brief` that its own quotes do not state, located by line.
-    Records at the paths in `skip` (a quote of theirs is wrong or unknown) are left out."""
+    Records at the paths in `skip` (a quote of theirs is wrong or unknown) are left out. `people`
+    proves participants and people's names (`people_check.PeopleCheck`: `participants(meeting, fail)`
+    and `names(text, plain_quotes)`)."""
 
     problems: list[Problem] = []
     read_once: dict[tuple[str, ...], Stated] = {}
+    meeting_quotes: dict[tuple, tuple[str, ...]] = {}
     for loc, record in iter_records(brief):
-        if loc in skip:
+        if loc in skip and "participants" not in type(record).model_fields:
             continue
         quotes = tuple(c.quote for c in record.sources)
         stated = read_once.get(quotes)
         if stated is None:  # records often share a quote; read it once
             stated = read_once[quotes] = state(list(quotes))
-        _RecordCheck(stated, loc, doc, countries, problems).run(record)
+        if "participants" in type(record).model_fields:
+            meeting_quotes[loc] = quotes
+            if loc in skip:
+                continue
+        check = _RecordCheck(stated, loc, doc, countries, problems, people)
+        if "points" in loc:  # a point may name the meeting's participants ("Mr Bhutto Zardari underlined …")
+            meeting = read_once.get(meeting_quotes.get(loc[:loc.index("points")], ()))
+            check.names_from = stated.plain + (meeting.plain if meeting else "")
+        check.run(record)
     return problems

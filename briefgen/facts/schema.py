@@ -154,6 +154,8 @@ class Record(Strict):
     sources: Annotated[list[Citation], Field(min_length=1)]
     date: DateOrRange | None = Field(None, description="When it happened; a range START/END for several days")
     period: Period | None = Field(None, description="How long it lasted (a term, a programme); not with date")
+    also_reported: list[Citation] = Field([], description="Other sources that give a different figure for the "
+                                          "same thing, acknowledged (docs/facts.md, \"Sources that disagree\")")
 
     @model_validator(mode="after")
     def _date_or_period(self):
@@ -166,9 +168,22 @@ class Record(Strict):
 
 
 class Participant(Strict):
-    name: Text
-    title: Text
-    country: CountryCode
+    """Who took part: a person of the people registry (`person`, data/people.yaml), whose title and
+    country then come from the office held on the meeting's date, or name, title and country written
+    out. Written fields win over the registry's."""
+
+    person: Id | None = Field(None, description="A person's id in data/people.yaml")
+    name: Text | None = None
+    title: Text | None = None
+    country: CountryCode | None = None
+
+    @model_validator(mode="after")
+    def _someone(self):
+        if self.person is None and None in (self.name, self.title, self.country):
+            missing = ", ".join(k for k in ("name", "title", "country") if getattr(self, k) is None)
+            raise ValueError(f"a participant needs `person:` (an id in data/people.yaml) or name, title and country "
+                             f"(missing: {missing})")
+        return self
 
 
 class Meeting(Record):
@@ -376,6 +391,9 @@ PROVENANCE: dict[str, str] = {
     # signed", `potential` from "can export"): a closed list of words, not a fact to quote. `id`,
     # `sources` and `points` are structure, not statements.
     "status": "judgement", "id": "structure", "sources": "structure", "points": "structure",
+    # a registry id (its name, title and country are proved in data/people.yaml); other sources'
+    # differing figures, each quote checked against its source like `sources`
+    "person": "structure", "also_reported": "structure",
 }
 """Field name -> how `check` proves it (briefgen/facts/provenance.py). Every field of every record kind
 must be listed (a test keeps this true): a new field is checked, or exempt on purpose."""
