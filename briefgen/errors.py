@@ -61,6 +61,18 @@ class BriefgenError(Exception):
     def __str__(self) -> str:
         return str(Problem(self.location, self.message))
 
+    def __reduce__(self):
+        # Pickled whole, every field as set (a writer process sends its error back): the default
+        # would call the class again with `args` alone, losing the location and the problems.
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type, args: tuple, fields: dict) -> BriefgenError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(fields)
+    return exc
+
 
 class InvalidInput(BriefgenError):
     """Several located problems found at once (fact base, templates, options)."""

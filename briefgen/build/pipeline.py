@@ -306,7 +306,7 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
                 with time_limit(WRITE_SECONDS) as limit:
                     out[fmt] = write(prepared.document, options)
             except FontError as exc:
-                raise _located(exc, prepared.factbase) from None
+                raise located(exc, prepared.factbase) from None
             except Exception as exc:
                 # reportlab turns some exceptions raised inside its layout into its own (LayoutError)
                 if not (isinstance(exc, TimeLimit) or (limit is not None and limit.expired)):
@@ -317,9 +317,10 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     return out
 
 
-def _located(exc: FontError, fb: FactBase) -> BriefgenError:
-    """A missing glyph reported at the facts that contain it (else as the writer said it)."""
-    if not exc.missing:
+def located(exc: FontError, fb: FactBase) -> BriefgenError:
+    """A missing glyph reported at the facts that contain it (else as the writer said it; also
+    without the fact base, in a writer process that was sent the document alone)."""
+    if not exc.missing or fb is None:
         return exc
     found = fb.locate(lambda text: any(c in text for c in exc.missing))
     if not found:
