@@ -7,6 +7,7 @@ templates stay declarative: they choose order and wording, this module computes.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -67,7 +68,15 @@ def format_amount(value: float, currency: str, unit: str = "", locale: str = "en
 def cite(*records: Record) -> MarkdownText:
     """Note references to every source the records cite, once each: `[^source-id]`."""
     ids = dict.fromkeys(c.source for r in records for c in r.sources)
+    calls = cite_calls.get()
+    if calls is not None:
+        calls.append((records, tuple(ids)))
     return MarkdownText("".join(f"[^{i}]" for i in ids))
+
+
+cite_calls: ContextVar[list | None] = ContextVar("cite_calls", default=None)
+"""Set to a list, each `cite` call is recorded in it as (records, source ids): the live preview's
+map from a note marker to the records it stands for (a marker in the text names only a source)."""
 
 
 def note(source: Source) -> MarkdownText:
