@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import peers, report, scale, stages, verdicts, watchlat
+from benchmarks import peers, previewlat, report, scale, stages, verdicts, watchlat
 from benchmarks.timing import Cold, Figure, cold_env, interleaved, machine, run_child
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,13 +41,14 @@ def main() -> None:
         content = _shipped_content(tmp)
         cf = _cold_rounds(tmp, content, env, n_cold, n_slow)
         watch = watchlat.watch_latency(tmp, 5 if args.quick else 15, env)
+        preview = previewlat.preview_latency(tmp, 5 if args.quick else 30, env)
         if args.headline:
-            figures = [("cold processes", f) for f in cf.values()] + [("watch", watch)]
+            figures = [("cold processes", f) for f in cf.values()] + [("watch", watch)] + [("serve", f) for f in preview]
             print(report.text_table(report.FIG_HEAD, report.figure_rows(figures), skip_last=True))
             return
         fig = _measure(tmp, content, env, n_in, n_slow)
-        fig.update(cold=cf, watch=watch)
-        fig["groups"] = {"cold processes": list(cf.values()), "watch": [watch], **fig["groups"]}
+        fig.update(cold=cf, watch=watch, preview=preview)
+        fig["groups"] = {"cold processes": list(cf.values()), "watch": [watch], "serve": list(preview), **fig["groups"]}
         sizes = [scale.run_size(tmp, f, 1 if args.quick else 3) for f in ((1, 10) if args.quick else (1, 10, 50))]
         fig["sizes"] = sizes
         fig["cli_scale"] = scale.cli_scale(tmp, sizes, 1 if args.quick else 3, env)
