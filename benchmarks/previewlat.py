@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synth import make_workspace
-from benchmarks.timing import Figure, load1
+from benchmarks.timing import Figure, interrupt, load1
 
 DOM = "briefgen serve: saved edit → preview updated in the browser"
 PDF = "briefgen serve: saved edit → PDF of the new state served"
@@ -92,15 +91,6 @@ def start_server(ws: Path, env: dict, brief: str | None = None) -> tuple[subproc
     return proc, url, lines
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def preview_latency(tmp: Path, edits: int, env: dict, settle: float = 0.3, timeout: float = 10.0) -> tuple[Figure, Figure]:
     note = f"{edits} saves of a record's sentence in data/briefs/*.yaml; headless Chromium"
     dom, pdf = Figure(DOM, note=note + "; write → brief swapped in the page"), \
@@ -163,7 +153,7 @@ def preview_latency(tmp: Path, edits: int, env: dict, settle: float = 0.3, timeo
                 fig.error = "no save reached the page"
         return dom, pdf
     finally:
-        stop_server(proc)
+        interrupt(proc)
 
 
 def _a_sentence(text: str) -> str:

@@ -11,7 +11,6 @@ waits for the watcher to settle, so every save is one rebuild.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synth import make_workspace
-from benchmarks.timing import Figure, load1
+from benchmarks.timing import Figure, interrupt, load1
 
 NAME = "briefgen build --watch: saved edit → rewritten PDF"
 
@@ -85,12 +84,7 @@ def watch_latency(tmp: Path, edits: int, env: dict, settle: float = 0.4, timeout
             fig.error = f"no save brought a new PDF: {(lines or ['(no output)'])[-1].strip()}"[:200]
         return fig
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        interrupt(proc)
         reader.join(timeout=5)
 
 
