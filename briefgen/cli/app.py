@@ -42,6 +42,12 @@ WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder (holds briefgen.toml, data/, seeds/).",
                        file_okay=False, show_default="current folder", callback=absolute)
 ]
+MarkingOpt = Annotated[Optional[str], typer.Option("--marking", help="Protective marking on every page.",
+                                                   show_default="from briefgen.toml")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As-of date YYYY-MM-DD.", show_default="today")]
+TemplateOpt = Annotated[Optional[Path], typer.Option("--template", "-t", callback=absolute,
+                                                     help="Template folder searched first.", file_okay=False)]
+LocaleOpt = Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")]
 
 
 def _version(value: bool) -> None:

@@ -9,7 +9,11 @@ from typing import Annotated, Optional
 import typer
 
 from briefgen.cli.app import (
+    AsOfOpt,
+    LocaleOpt,
+    MarkingOpt,
     PdfStandard,
+    TemplateOpt,
     WorkspaceOpt,
     absolute,
     app,
@@ -47,12 +51,10 @@ def build(
     format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, md, html, all, or a comma list.")] = "pdf",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.",
                                                 show_default="out/ in the workspace")] = None,
-    marking: Annotated[Optional[str], typer.Option("--marking", help="Protective marking on every page.",
-                                                   show_default="from briefgen.toml")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="As-of date YYYY-MM-DD.", show_default="today")] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=absolute, help="Template folder searched first.",
-                                                     file_okay=False)] = None,
-    locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
+    marking: MarkingOpt = None,
+    as_of: AsOfOpt = None,
+    template: TemplateOpt = None,
+    locale: LocaleOpt = None,
     pdf_standard: Annotated[Optional[PdfStandard], typer.Option(
         "--pdf-standard", help="Tagged PDF/UA-1 (ua-1), or also PDF/A-2 for archiving (a-2b, a-2u).",
         show_default="from briefgen.toml, else ua-1")] = None,

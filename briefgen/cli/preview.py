@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from briefgen.cli.app import WorkspaceOpt, absolute, app, parse_date, safe
+from briefgen.cli.app import AsOfOpt, LocaleOpt, MarkingOpt, TemplateOpt, WorkspaceOpt, app, parse_date, safe
 
 
 @app.command()
@@ -15,12 +15,10 @@ def serve(
     brief: Annotated[Optional[str], typer.Argument(help="Brief id to open; by default every brief is listed.")] = None,
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in the default browser.")] = False,
-    marking: Annotated[Optional[str], typer.Option("--marking", help="Protective marking on every page.",
-                                                   show_default="from briefgen.toml")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="As-of date YYYY-MM-DD.", show_default="today")] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=absolute, help="Template folder searched first.",
-                                                     file_okay=False)] = None,
-    locale: Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")] = None,
+    marking: MarkingOpt = None,
+    as_of: AsOfOpt = None,
+    template: TemplateOpt = None,
+    locale: LocaleOpt = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Preview briefs live in the browser: the page follows every save of data, sources, settings, theme and
