@@ -216,6 +216,19 @@ def test_a_broken_save_keeps_the_last_good_preview_and_a_fix_clears_its_problems
     assert any("months older than the as-of date" in w or "rests only on" in w for w in fixed.warnings)
 
 
+def test_a_broken_template_is_a_problem_at_its_line_and_its_file_is_viewable(served, repo_workspace):
+    s = served("pakistan-kazakhstan")
+    good = s.session.snapshot("pakistan-kazakhstan")
+    (repo_workspace / "templates/sections").mkdir(parents=True)
+    (repo_workspace / "templates/sections/outlook.md.j2").write_text("# Outlook\n\n{% if %}\n", encoding="utf-8")
+    s.session.rebuild()
+    snap = s.session.snapshot("pakistan-kazakhstan")
+    assert snap.stale and snap.html == good.html
+    assert [str(p.location) for p in snap.problems] == ["templates/sections/outlook.md.j2:3"]
+    status, _, body = s.get("/file/templates/sections/outlook.md.j2")
+    assert status == 200 and b'<tr id="L3">' in body
+
+
 def test_the_page_lists_the_briefs_and_streams_the_state(served):
     s = served()
     status, headers, body = s.get("/")
