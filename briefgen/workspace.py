@@ -17,6 +17,7 @@ CONFIG_FILE = "briefgen.toml"
 COUNTRIES_FILE = "data/countries.yaml"
 SOURCES_FILE = "data/sources.yaml"
 BRIEFS_DIR = "data/briefs"
+MEETINGS_DIR = "data/meetings"
 SEEDS_DIR = "seeds"
 TEMPLATES_DIR = "templates"
 
@@ -36,6 +37,10 @@ class Config(BaseModel):
     sections: list[str] | None = Field(None, description="Which sections appear, in order (names of sections/*.md.j2)")
     from_address: str = Field("", description="Sender of `briefgen email`, e.g. 'Central Asia Desk <cad@example.org>'")
     outbox: str = Field("outbox", description="Folder for email drafts (and messages that could not be sent)")
+    markings: list[str] = Field(["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"], min_length=1,
+                                description="Protective markings, lowest first (meeting briefs: --marking-limit)")
+    pen_picture_max_age_months: int = Field(12, ge=1, description="A counterpart's title in a meeting brief's pen "
+                                            "picture needs a source this recent before the meeting")
     stale_after_months: int = Field(12, ge=1, description="Warn when the newest dated source is more than this "
                                     "many months older than the as-of date")
     _lines: dict = PrivateAttr(default_factory=dict)

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
+from briefgen.facts.meetings import LoadedMeeting, load_meetings
 from briefgen.facts.people import PEOPLE_FILE, People, PeopleFile
 from briefgen.facts.people import index as index_people
 from briefgen.facts.people_check import PeopleCheck, check_registry, resolve_participants
@@ -23,6 +24,7 @@ from briefgen.facts.schema import (
     Brief,
     CountriesFile,
     Country,
+    Record,
     Source,
     SourcesFile,
     iter_records,
@@ -45,6 +47,11 @@ class FactBase:
     docs: dict[str, YamlDoc] = field(default_factory=dict)  # each file as read, for locating values later
     people: People = field(default_factory=People)  # data/people.yaml: who is who (briefgen/facts/people.py)
     documents: dict[str, SourceText] = field(default_factory=dict)  # each source's text, by source id
+    meetings: dict[str, LoadedMeeting] = field(default_factory=dict)  # data/meetings, by id
+
+    def records_of(self, brief_id: str) -> dict[str, Record]:
+        """Every record of a brief by its id."""
+        return {r.id: r for _, r in iter_records(self.briefs[brief_id])}
 
     def locate(self, predicate) -> list[tuple[Location, str]]:
         """Every text value in the fact base for which `predicate(text)` holds, with its location."""
@@ -123,6 +130,8 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
         problems += unfilled
         fb.briefs[brief.id] = brief
         fb.brief_files[brief.id] = rel
+    if only is None:
+        load_meetings(workspace, fb, lambda rel, model: _load(workspace, rel, model, problems, fb), problems)
 
     if problems:
         raise InvalidInput(problems)
