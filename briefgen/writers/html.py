@@ -149,7 +149,11 @@ class _Writer:
 
 
 def _cls(style: str | None) -> str:
-    return f' class="{escape(style)}"' if style else ""
+    """The block's style as its class; a meeting brief's desk text (styles `desk…`) is also marked
+    `data-text="desk"`, which a reader's tools can select on whatever the stylesheet does."""
+    if not style:
+        return ""
+    return f' class="{escape(style)}"' + (' data-text="desk"' if style.startswith("desk") else "")
 
 
 def _align(a: str | None) -> str:
@@ -190,5 +194,7 @@ blockquote {{ border-left: 3px solid {c.rule}; margin-left: 0; padding-left: 1em
 pre.code {{ white-space: pre-wrap; }}
 ol.notes {{ font-size: 90%; }}
 .pagebreak {{ break-after: page; }}
+.desk {{ background: {c.table_stripe}; border-left: 3px solid {c.rule}; margin: 0 0 .4em; padding: .3em .75em; }}
+p.desk-label {{ font-size: 85%; font-style: italic; color: {c.accent}; margin-bottom: 1em; }}
 @media print {{ body {{ max-width: none; padding: 0; }} }}
 """

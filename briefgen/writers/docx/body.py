@@ -25,7 +25,7 @@ from briefgen.writers.docx.xml import bookmark_name, borders, clean, el, put, st
 
 # Template paragraph styles ({.letterhead} in Markdown) -> Word style names; others fall back to Normal.
 PARAGRAPH_STYLES = {"title": "Title", "subtitle": "Subtitle", "letterhead": "Letterhead",
-                    "meta": "Brief Meta", "small": "Brief Small"}
+                    "meta": "Brief Meta", "small": "Brief Small", "desk": "Desk Text", "desk-label": "Desk Label"}
 ALIGN = {"left": "left", "center": "center", "right": "right"}  # Markdown column alignment -> w:jc
 NOTE_BOOKMARK = "note_{}"  # the bookmark on source note N, which note markers link to
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'’”]")

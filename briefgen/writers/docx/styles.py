@@ -91,6 +91,10 @@ class StyleBook:
             "Key Facts": dict(fill=c.callout, bar=c.accent, left=5, first=-5, before=0, after=2, line=1.15),
             "Key Facts Title": dict(base="Key Facts", bold=True, colour=c.heading, size=size * 1.05, after=3, keep=True),
             "Key Facts Bullet": dict(base="Key Facts"),
+            # A meeting brief's desk text (the desk's judgement, not the sources'): its own styles,
+            # so that text edited or added in Word stays marked as the desk's.
+            "Desk Text": dict(fill=c.table_stripe, bar=c.rule, left=5, before=0, after=4, line=1.15),
+            "Desk Label": dict(base="Desk Text", size=size - 1.5, italic=True, colour=c.accent, after=10),
         }
         looks |= {f"Heading {n}": dict(head, size=size, before=8, after=2, outline=n - 1) for n in (4, 5, 6)}
         for n, level in ((1, ""), (2, " 2"), (3, " 3")):  # 6.35 mm = 0.25 in, Word's list indent step

@@ -13,7 +13,8 @@ from reportlab.pdfbase.pdfdoc import XMP, PDFArray, PDFDate, PDFDictionary, PDFN
 from briefgen.writers.pdf.tags import Node, Tagger
 
 # Structure types that PDF 1.7 (and so PDF/UA-1) does not define, mapped onto standard ones.
-ROLE_MAP = {"Aside": "Div", "Title": "P", "Subtitle": "P", "Letterhead": "P", "DocInfo": "P"}
+ROLE_MAP = {"Aside": "Div", "Title": "P", "Subtitle": "P", "Letterhead": "P", "DocInfo": "P",
+            "DeskText": "P", "DeskLabel": "P"}
 
 
 def write_catalog(tagger: Tagger, canv, page_refs: dict[int, object]):

@@ -24,7 +24,7 @@ from reportlab.platypus.flowables import LIIndenter
 
 from briefgen.document import model as m
 from briefgen.errors import BriefgenWarning
-from briefgen.writers.pdf.tags import Node, NoteLinks, Tagger
+from briefgen.writers.pdf.tags import STYLE_ROLES, Node, NoteLinks, Tagger
 from briefgen.writers.theme import Theme
 
 SHORT_TABLE_ROWS = 4  # never split across pages; at 6 the shipped brief gained a page of nine lines
@@ -146,7 +146,7 @@ class Story:
                 heading = _Heading(self.inline(c), style, level, f"h{self.headings}", m.plain_text(c))
                 return flow + [self.tags.tag(heading, self.tags.heading(level))]
             case m.Paragraph(children=c, style=style):
-                return self.paragraphs(c, s.get(style or "body", s["body"]), "P")
+                return self.paragraphs(c, s.get(style or "body", s["body"]), STYLE_ROLES.get(style, "P"))
             case m.BulletList(items=items):
                 return [self.list(items, "bullet")]
             case m.OrderedList(items=items, start=start):

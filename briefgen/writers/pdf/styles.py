@@ -37,6 +37,11 @@ def paragraph_styles(theme: Theme, body: str, head: str) -> dict[str, ParagraphS
         "meta": derive("meta", fontSize=size * 0.85, leading=size * 1.2, textColor=colors.HexColor("#555555"),
                        spaceAfter=size * 0.4),
         "small": derive("small", fontSize=size * 0.85, leading=size * 1.2),
+        # a meeting brief's desk text: a tinted ground keeps it apart from sourced text
+        "desk": derive("desk", backColor=colors.HexColor(c.table_stripe), borderPadding=(size * 0.3, size * 0.5),
+                       leftIndent=size * 0.5, rightIndent=size * 0.5, spaceBefore=size * 0.3, spaceAfter=size * 0.9),
+        "desk-label": derive("desk-label", fontName=f"{body}-italic", fontSize=size * 0.85, leading=size * 1.2,
+                             textColor=colors.HexColor(c.accent), leftIndent=size * 0.5, spaceAfter=size * 1.0),
         "code": derive("code", fontSize=size * 0.85, leading=size * 1.2),
         "caption": derive("caption", fontName=f"{body}-bold", fontSize=size * 0.88, leading=size * 1.2,
                           textColor=heading, spaceBefore=size * 0.4, spaceAfter=size * 0.3),

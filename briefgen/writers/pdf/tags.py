@@ -35,6 +35,9 @@ STANDARDS = ("ua-1", "a-2b", "a-2u")
 # Containers (Table, L, Aside...) are built in the tree but never own marked content.
 _ARTIFACT = object()
 CB_NAME = "briefgen_tag"
+STYLE_ROLES = {"desk": "DeskText", "desk-label": "DeskLabel"}
+"""Paragraph styles with a structure type of their own (role-mapped to P in the catalog): a meeting
+brief's desk text, the desk's judgement, stays apart from sourced text for assistive technology."""
 
 
 class Node:
