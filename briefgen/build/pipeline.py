@@ -43,6 +43,8 @@ class BuildRequest:
     locale: str | None = None
     brief_file: str | None = None  # load only this data/briefs file (batch builds)
     pdf_standard: str | None = None  # ua-1, a-2b, a-2u; None: briefgen.toml's pdf_standard
+    final: bool = False  # a meeting brief: refuse while anything is uncleared
+    marking_limit: str | None = None  # a meeting brief: leave out sections marked above this
 
 
 @dataclass
@@ -112,18 +114,23 @@ def load_inputs(workspace: Path, only: str | None = None, template: Path | None 
     return config, fb
 
 
-def check_workspace(workspace: Path, warn=None, template: Path | None = None) -> FactBase:
-    """What `briefgen check` proves: the fact base and briefgen.toml are valid, and every brief renders
-    through its templates and theme (the set `template` heads, as `build --template` uses it). Only
-    the writers (fonts, glyphs, files) are left to `build`.
-    `warn(message)` is called for each warning a build of a brief would give (currency, as of today)."""
+def check_workspace(workspace: Path, warn=None, template: Path | None = None, final: bool = False) -> FactBase:
+    """What `briefgen check` proves: the fact base and briefgen.toml are valid, and every brief and
+    meeting brief renders through its templates and theme (the set `template` heads, as `build
+    --template` uses it). Only the writers (fonts, glyphs, files) are left to `build`.
+    `warn(message)` is called once for each warning a build would give (currency, as of today; a
+    meeting brief's draft state); with `final`, meeting briefs are checked as `build --final` builds them."""
     config, fb = load_inputs(workspace, template=template)
     problems: dict[str, Problem] = {}  # keyed by text: a broken template fails every brief the same way
-    for brief_id in sorted(fb.briefs):
+    said: set[str] = set()  # a meeting brief repeats its country brief's warnings
+    for brief_id in sorted(fb.briefs) + sorted(fb.meetings):
         try:
-            prepared = prepare(BuildRequest(workspace, brief=brief_id, template=template), loaded=(config, fb))
+            prepared = prepare(BuildRequest(workspace, brief=brief_id, template=template, final=final),
+                               loaded=(config, fb))
             for message in prepared.warnings:
-                (warn or (lambda _m: None))(message)
+                if message not in said:
+                    said.add(message)
+                    (warn or (lambda _m: None))(message)
         except BriefgenError as exc:
             problems.update((str(p), p) for p in exc.problems)
     if problems:
@@ -151,7 +158,8 @@ def _problems_without_facts(workspace: Path, config: Config, template: Path | No
 
 
 def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) -> Prepared:
-    """Validate, render and parse: everything but the writers. `loaded` skips reloading the inputs."""
+    """Validate, render and parse: everything but the writers. `loaded` skips reloading the inputs.
+    `req.brief` names a country brief or a meeting brief (data/meetings, rendered from meeting.md.j2)."""
     from briefgen.document import markdown, model
     from briefgen.editorial.context import DEFAULT_SECTIONS, BuildInfo, build_context
     from briefgen.render.environment import render
@@ -159,13 +167,14 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
 
     ws = req.workspace
     config, fb = loaded or load_inputs(ws, only=req.brief_file, template=req.template)
-    brief_id = pick_brief(fb, req.brief)
+    meeting = fb.meetings.get(req.brief) if req.brief else None
+    brief_id = meeting.meeting.brief if meeting else pick_brief(fb, req.brief)
     brief = fb.briefs[brief_id]
 
     created, reproducible = build_time()
     as_of = req.as_of or created.date()
     locale = _check_locale(req.locale or config.locale, config.at("locale") if req.locale is None else None)
-    marking = req.marking if req.marking is not None else config.marking
+    marking = req.marking if req.marking is not None else (meeting and meeting.meeting.marking) or config.marking
     tset = _template_set(config, ws, req.template)
     theme = _theme(tset)
     organisation = config.organisation or theme.organisation
@@ -174,35 +183,54 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     info = BuildInfo(issued=created.date(), as_of=as_of, marking=marking, organisation=organisation,
                      reference=reference, locale=locale, stale_after_months=config.stale_after_months)
 
-    sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
     env = _environment(tset, locale)
-    context = build_context(fb, brief, info, sections)
-    text = render(env, ENTRY_TEMPLATE, context, tset)
+    pending: list[Problem] = []  # what stops a final meeting brief
+    advice: list[Problem] = []
+    if meeting is None:
+        sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
+        context = build_context(fb, brief, info, sections)
+        text = render(env, ENTRY_TEMPLATE, context, tset)
+        title, subject, kind = brief.title, brief.subject, "bilateral brief"
+        stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
+    else:
+        from briefgen.editorial.meeting import MEETING_TEMPLATE, meeting_brief_context
+
+        context, pending, advice = meeting_brief_context(fb, meeting, info, config, codes, req.marking_limit)
+        if req.final and pending:
+            raise InvalidInput([Problem(p.location, f"--final: {p.message}") for p in pending])
+        text = render(env, MEETING_TEMPLATE, context, tset)
+        title, subject, kind = meeting.meeting.title, context["meeting"].subject, "meeting brief"
+        stem = f"{safe_name(meeting.meeting.id)}-{meeting.meeting.meeting.date}"
+        marking = context["build"].marking  # the highest the copy holds
 
     names = [fb.countries[c].name for c in brief.countries]
     meta = model.Meta(
-        title=brief.title,
-        subject=brief.subject,
+        title=title,
+        subject=subject,
         author=config.author or organisation or "briefgen",
         organisation=organisation,
-        keywords=tuple(names) + ("bilateral brief", marking) if marking else tuple(names) + ("bilateral brief",),
+        keywords=tuple(names) + (kind, marking) if marking else tuple(names) + (kind,),
         language=locale.replace("_", "-"),
         marking=marking,
-        footer=theme.footer,
+        footer=" · ".join(x for x in (DRAFT if pending else "", theme.footer) if x),
         created=created,
         reproducible=reproducible,
     )
     with warnings.catch_warnings(record=True) as caught:  # a table's widths ignored, and the like
         warnings.simplefilter("always", BriefgenWarning)
         document = markdown.parse(text, meta)
-    stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
+    from briefgen.editorial.desk import as_warnings
     from briefgen.editorial.freshness import brief_freshness_warnings
 
     found = brief_freshness_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
                     templates=tset, context=context, pdf_standard=req.pdf_standard or config.pdf_standard,
                     warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)))
-                    + [str(p) for p in found])
+                    + [str(p) for p in found + as_warnings(pending) + advice])
+
+
+DRAFT = "DRAFT — NOT CLEARED"
+"""The footer of every page of a meeting brief while anything in it is not cleared."""
 
 
 def _template_set(config: Config, workspace: Path, override: Path | None):

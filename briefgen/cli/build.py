@@ -28,26 +28,31 @@ from briefgen.cli.app import (
 def check(
     template: Annotated[Optional[Path], typer.Option("--template", "-t", callback=absolute, help="Template folder searched first, "
                                                      "as `build --template` would use it.", file_okay=False)] = None,
+    final: Annotated[bool, typer.Option("--final", help="Meeting briefs: report as errors what `build --final` "
+                                        "refuses (uncleared sections, missing figures, unconfirmed titles).")] = False,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Validate the fact base (schema, dates, ids, every quote against its source, every printed value
-    against its record's quotes), briefgen.toml, and that every brief renders through its templates and theme."""
+    against its record's quotes), the meeting briefs' desk text, briefgen.toml, and that every brief renders
+    through its templates and theme."""
     from briefgen.build.pipeline import check_workspace
 
-    fb = check_workspace(workspace, warn=warn, template=template)
+    fb = check_workspace(workspace, warn=warn, template=template, final=final)
     from briefgen.facts.attribution import factbase_warnings
 
     for problem in factbase_warnings(fb):
         warn(str(problem))
     n_records, n_sources, n_quotes = fb.record_count, len(fb.sources), fb.quotes_verified
-    typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s), {n_sources} source(s), "
+    meetings = f" and {len(fb.meetings)} meeting brief(s)" if fb.meetings else ""
+    typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s){meetings}, {n_sources} source(s), "
                f"{n_quotes} quotes verified; templates and theme render")
 
 
 
 @app.command()
 def build(
-    brief: Annotated[Optional[str], typer.Argument(help="Brief id (see `briefgen list`); optional when there is one.")] = None,
+    brief: Annotated[Optional[str], typer.Argument(help="Brief or meeting brief id (see `briefgen list`); optional "
+                                                  "when there is one brief.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, md, html, all, or a comma list.")] = "pdf",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.",
                                                 show_default="out/ in the workspace")] = None,
@@ -62,9 +67,14 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes for --all.",
                                                 show_default="number of cores")] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Rebuild whenever a data, source or template file changes.")] = False,
+    final: Annotated[bool, typer.Option("--final", help="Meeting briefs: refuse to build while a section is not "
+                                        "cleared, a required figure is missing or a pen picture's title unconfirmed.")] = False,
+    marking_limit: Annotated[Optional[str], typer.Option(
+        "--marking-limit", metavar="MARKING", help="Meeting briefs: build the copy for readers cleared to MARKING, "
+        "leaving out sections marked higher (e.g. --marking-limit OFFICIAL).")] = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
-    """Build a brief and print the path of every file written."""
+    """Build a brief (a country brief or a meeting brief) and print the path of every file written."""
     from briefgen.build.pipeline import BuildRequest
     from briefgen.build.pipeline import build as run_build
 
@@ -72,7 +82,8 @@ def build(
         raise typer.BadParameter("--all builds every brief: give no BRIEF and no --watch", param_hint="--all")
     request = BuildRequest(workspace=workspace, brief=brief, formats=parse_formats(format), out=out, marking=marking,
                            as_of=parse_date(as_of), template=template, locale=locale,
-                           pdf_standard=pdf_standard.value if pdf_standard else None)
+                           pdf_standard=pdf_standard.value if pdf_standard else None, final=final,
+                           marking_limit=marking_limit)
     if all_briefs:
         _build_all(request, jobs)
     elif watch:
@@ -106,11 +117,16 @@ def _build_all(request, jobs: int | None) -> None:
 
 @app.command("list")
 def list_briefs(workspace: WorkspaceOpt = Path(".")) -> None:
-    """List the briefs in the workspace."""
+    """List the briefs and meeting briefs in the workspace."""
     from briefgen.facts.factbase import load_factbase
 
     fb = load_factbase(workspace)
     for brief_id, brief in sorted(fb.briefs.items()):
         typer.echo(f"{brief_id}\t{brief.title}\t({fb.brief_files[brief_id]})")
+    for meeting_id, loaded in sorted(fb.meetings.items()):  # after the briefs, in the same three columns
+        mt = loaded.meeting
+        where = f", {mt.meeting.place}" if mt.meeting.place else ""
+        typer.echo(f"{meeting_id}\t{safe(mt.title)} (meeting brief: {mt.meeting.date}{safe(where)}; facts from "
+                   f"{mt.brief})\t({loaded.file})")
 
 

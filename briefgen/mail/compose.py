@@ -181,12 +181,11 @@ def compose(req: EmailRequest) -> Composed:
     warnings += size_warnings
 
     meta = prepared.document.meta
-    brief = prepared.factbase.briefs[prepared.brief_id]
     info = prepared.context["build"]  # the as-of date and locale the brief was built with
     locale = info.locale
     subject = (with_marking(" ".join(req.subject.split()), meta.marking) if req.subject is not None
-               else default_subject(brief.title, meta.marking, info.as_of, locale))
-    context = {**prepared.context, "name": brief_name(brief.title), "subject": subject,
+               else default_subject(meta.title, meta.marking, info.as_of, locale))  # a meeting brief's own title
+    context = {**prepared.context, "name": brief_name(meta.title), "subject": subject,
                "attachments": list(attachments)}
     text, html = render_cover_note(prepared.templates, context, locale)
 
