@@ -325,7 +325,7 @@ def test_paragraph_styles_are_the_ones_briefgen_knows():
     body = sections(doc_text(), 2)["The Markdown templates write"]
     styles = {}
     for row in table_rows(body):
-        m = re.fullmatch(r"`\{\.(\w+)\}`", row[0])
+        m = re.fullmatch(r"`\{\.([\w-]+)\}`", row[0])
         if m:
             styles[m.group(1)] = row[2]
     assert styles == PARAGRAPH_STYLES
