@@ -283,3 +283,39 @@ def test_the_readme_meeting_commands_work_on_the_shipped_workspace(run_cli, repo
         code, out, err = run_cli(*args, "--workspace", str(repo_workspace), "--out", str(tmp_path / "out"))
         # --final refuses the example (a draft): exit 1, every reason, nothing written
         assert (code, bool(out)) == ((1, False) if "--final" in args else (0, True)), (shlex.join(args), err)
+
+
+def test_pen_pictures_come_from_the_people_registry():
+    from types import SimpleNamespace
+
+    from briefgen.editorial.meeting import pen_picture
+    from briefgen.facts.meetings import Person as Attendee
+    from briefgen.facts.people import Office, People, Person
+    from briefgen.facts.schema import Brief, Citation, Source
+
+    cite = [Citation(source="s", quote="Deputy Prime Minister Ishaq Dar said so today.")]
+    old = [Citation(source="old", quote="Finance Minister Ishaq Dar said so in 2023.")]
+    sources = {"s": Source(id="s", label="L", kind="k", date="2026-02-20", file="f"),
+               "old": Source(id="old", label="L", kind="k", date="2023-05", file="g")}
+    dar = Person(id="dar", name="Ishaq Dar", offices=[
+        Office(title="Finance Minister", country="PK", **{"from": "2022-09"}, to="2024-03", sources=old),
+        Office(title="Foreign Minister", country="PK", **{"from": "2024-03"}, sources=cite)])
+    fb = SimpleNamespace(people=People({"dar": dar}, sources), sources=sources)
+    brief = Brief(id="b", title="T", subject="S", countries=["PK", "KZ"])
+
+    pic = pen_picture(Attendee(person="dar"), brief, fb, date(2026, 6, 1), 12)
+    assert (pic.name, pic.title, pic.since, pic.confirmed, pic.as_of) == (
+        "Ishaq Dar", "Foreign Minister", "2024-03", True, "2026-02-20")
+    assert [(o.title, o.period) for o in pic.previous] == [("Finance Minister", "2022-09/2024-03")]
+    # found by name too; a year later the newest source is too old to confirm the title
+    late = pen_picture(Attendee(name="ishaq dar", title="Foreign Minister", country="PK"), brief, fb, date(2027, 6, 1), 12)
+    assert late.title == "Foreign Minister" and not late.confirmed
+
+
+def test_a_person_not_in_the_registry_is_an_error_at_its_line(run_cli, repo_workspace):
+    edit(repo_workspace, "    - name: Mukhtar Tleuberdi\n      title: Deputy Prime Minister and Foreign Minister\n",
+         "    - person: mukhtar-tleuberdi\n")
+    code, _, err = run_cli("check", "--workspace", str(repo_workspace))
+    assert code == 1
+    assert f"error: {MEETING_FILE}:{line_of(repo_workspace, 'person: mukhtar')}: no person 'mukhtar-tleuberdi' in " \
+           "data/people.yaml" in err
