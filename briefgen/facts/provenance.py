@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from briefgen.errors import Problem
 from briefgen.facts.quotes import fold
 from briefgen.facts.statements import (CURRENCY_MARKS, MONTHS, ORDINAL, ORDINALS, SCALES, THE_PAIR, WORD, Stated,
-                                       plain_words, read_dates, read_numbers, state)
+                                       ordinal, plain_words, read_dates, read_numbers, state)
 from briefgen.facts.schema import PROVENANCE, Brief, Country, iter_records
 from briefgen.files.yamlfile import YamlDoc
 
@@ -91,43 +91,11 @@ class _RecordCheck:
         name = path[-1]
         key = text if self.names_from is self.stated.plain else f"{text}\0{self.names_from}"
         if key not in self.stated.said:
-            self.stated.said[key] = self._sentence(text)
+            self.stated.said[key] = unstated(text, self.stated)
             if self.people is not None:
                 self.stated.said[key] += self.people.names(text, self.names_from)
         for message in self.stated.said[key]:
             self.fail(path, f"{name}: {message}")
-
-    def _sentence(self, text: str) -> list[str]:
-        out: list[str] = []
-        folded = fold(text)
-        stated = self.stated
-        mentioned = Stated(folded)
-        spans = read_dates(folded, mentioned)
-        for phrase in mentioned.date_phrases:
-            one = Stated(phrase)
-            read_dates(phrase, one)
-            if (one.days - stated.days) or (one.months - stated.months):
-                out.append(f"the date \"{phrase}\" is not in the record's quotes; "
-                          f"{_they_say(stated.date_phrases, 'date with a month')}")
-        for number in read_numbers(folded):
-            if any(s <= number.start and number.end <= e for s, e in spans):
-                continue  # read as a date above
-            if THE_PAIR.match(folded, number.start):
-                continue  # "the two countries": the brief's pair, two by the schema, not a sourced figure
-            if number.absolute is not None:
-                ok = stated.has_amount(number.absolute)
-            else:
-                ok = stated.has_number(number.value)
-            if ok and number.qualifier != "exactly":  # "more than 38" needs a quote that says "more than"
-                ok = any(n.value == number.value and n.qualifier == number.qualifier for n in stated.numbers)
-            if not ok:
-                shown = [n.phrase for n in stated.numbers]
-                out.append(f"the number \"{number.phrase}\" is not in the record's quotes; "
-                          f"{_they_say(shown, 'number')}")
-        for m in ORDINAL.finditer(folded):
-            if m.group("num") and int(m.group("num")) not in stated.ordinals:
-                out.append(f"\"{m.group()}\" is not in the record's quotes")
-        return out
 
     def date(self, path: tuple, name: str, value: str) -> None:
         for part in str(value).split("/"):
@@ -146,36 +114,45 @@ class _RecordCheck:
     def amount(self, path: tuple, name: str, value: float, model: BaseModel) -> None:
         unit = getattr(model, "unit", None)
         scale = SCALES.get(unit or "", 1)
-        shown_value = f"{_currency_mark(getattr(model, 'currency', ''))}{_fmt(value)}" + (f" {unit}" if unit else "")
-        if not self.stated.has_amount(value * scale):
-            amounts = [n.phrase for n in self.stated.numbers if n.absolute is not None or n.currency]
-            self.fail(path, f"{name}: {_fmt(value)} ({shown_value}) is not in the record's quotes; "
-                      f"{_they_say(amounts, 'amount')}")
+        code = getattr(model, "currency", None)
+        shown_value = f"{_currency_mark(code or '')}{_fmt(value)}" + (f" {unit}" if unit else "")
+        if not self.stated.has_amount(value * scale, code):
+            amounts = [n.phrase for n in self.stated.numbers if n.scale is not None]
+            elsewhere = code and any(value * scale * (1 + 1e-9) >= a >= value * scale * (1 - 1e-9)
+                                     for n in self.stated.numbers for a in n.values | {n.value * (n.scale or 1)})
+            self.fail(path, f"{name}: {_fmt(value)} ({shown_value}) is not in the record's quotes"
+                      + (f" as an amount in {code} (a figure of that size without '{_currency_mark(code).strip()}' "
+                         "next to it is not an amount in it)" if elsewhere else "")
+                      + f"; {_they_say(amounts, 'amount')}")
 
     def currency(self, path: tuple, code: str) -> None:
-        marks = CURRENCY_MARKS.get(code, (code,))
-        if not any(mark.lower() in self.stated.text.lower() for mark in marks):
+        if code not in self.stated.currencies():
+            marks = CURRENCY_MARKS.get(code, (code,))
             self.fail(path, f"currency: {code} is not in the record's quotes (they would say "
                       f"{' or '.join(repr(m) for m in marks)})")
 
     def count(self, path: tuple, model: BaseModel, has_qualifier: bool, qualifier_written: bool) -> None:
         value = model.count
         qualifier = getattr(model, "count_qualifier", "exactly")
-        same = [n for n in self.stated.numbers if n.value == value and n.absolute is None and not n.currency]
-        shown = [n.phrase for n in self.stated.numbers if not n.currency and n.absolute is None
-                 and str(int(n.value)) not in self.stated.years]
+        counts = [n for n in self.stated.numbers if n.scale is None and not n.year]
+        same = [n for n in counts if n.means(value)]
+        shown = [n.phrase for n in counts]
         spoken = f"{'' if qualifier == 'exactly' else qualifier + ' '}{_fmt(value)}"
         if not same:
             self.fail(path, f"count: {_fmt(value)}" + (f" ({spoken})" if qualifier != "exactly" else "")
                       + f" is not in the record's quotes; {_they_say(shown, 'count')}")
-        elif has_qualifier and not any(n.qualifier == qualifier for n in same):
+        elif not any(n.qualifier == qualifier for n in same) and (has_qualifier or qualifier == "exactly"):
             where = path[:-1] + ("count_qualifier",) if qualifier_written else path
             self.fail(where, f"count_qualifier: {qualifier} ({spoken}) is not what the record's quotes say; "
                       f"{_they_say([n.phrase for n in same], 'count')}")
 
     def name(self, path: tuple, field_name: str, value: str) -> None:
         wanted = plain_words(value)
-        if wanted and f" {wanted} " not in self.stated.plain and not _spelled_out(value, self.stated.text):
+        if not wanted:  # "—", an emoji: nothing to compare as words; the quotes must hold it as written
+            if fold(value) not in self.stated.text:
+                self.fail(path, f"{field_name}: \"{value}\" has no letters or digits and is not in the record's quotes")
+            return
+        if f" {wanted} " not in self.stated.plain and not _spelled_out(value, self.stated.text):
             self.fail(path, f"{field_name}: \"{value}\" is not in the record's quotes"
                       + _nearest_phrase(wanted, self.stated.plain))
 
@@ -183,7 +160,7 @@ class _RecordCheck:
         missing = []
         for word in WORD.findall(fold(value)):
             if word[0].isdigit():
-                ok = any(n.value == float(re.sub(r"\D.*", "", word) or 0) for n in self.stated.numbers) \
+                ok = any(n.means(float(re.sub(r"\D.*", "", word) or 0)) for n in self.stated.numbers) \
                     or word.lower() in self.stated.words
             elif word.isupper() and len(word) > 1:
                 ok = word.lower() in self.stated.words or word in self.stated.initials
@@ -204,8 +181,44 @@ class _RecordCheck:
             return  # 'both', 'each other', or an unknown code (reported by the id checks)
         names = (country.name, country.adjective)
         text = self.stated.text
-        if not any(re.search(rf"\b{re.escape(n)}", text) for n in names):
+        # the name whole, or with a people's ending ("Kazakhstani"); never a longer name ("Niger" in "Nigeria")
+        if not any(re.search(rf"\b{re.escape(n)}(?:i|is|s|n|ns|ese)?(?![^\W\d_])", text) for n in names):
             self.fail(path, f"{field_name}: {code} ({country.name}) is not named in the record's quotes")
+
+
+def unstated(text: str, stated: Stated) -> list[str]:
+    """What a sentence says that the quotes (`stated`) do not: each number, amount, ordinal and date."""
+    out: list[str] = []
+    folded = fold(text)
+    mentioned = Stated(folded)
+    spans = read_dates(folded, mentioned)
+    for phrase in mentioned.date_phrases:
+        one = Stated(phrase)
+        read_dates(phrase, one)
+        if ((one.days - stated.days) or (one.months - stated.months) or (one.month_days - stated.month_days)
+                or (one.month_names - stated.month_names)):
+            out.append(f"the date \"{phrase}\" is not in the record's quotes; "
+                       f"{_they_say(stated.date_phrases, 'date with a month')}")
+    for number in read_numbers(folded):
+        if any(s <= number.start and number.end <= e for s, e in spans):
+            continue  # read as a date above
+        if THE_PAIR.match(folded, number.start):
+            continue  # "the two countries": the brief's pair, two by the schema, not a sourced figure
+        said = [n for n in stated.numbers if n.values & number.values]
+        if number.scale is not None:  # an amount: the same size, in a currency it names
+            said = [n for n in stated.numbers if n.scale is not None and n.amounts() & number.amounts()
+                    and (not number.currencies or number.currencies & n.currencies)]
+        ok = bool(said) and any(n.qualifier == number.qualifier for n in said) if number.qualifier != "exactly" \
+            else any(n.qualifier in ("exactly", "about") or n.year for n in said)
+        if not ok:  # "more than 38" needs a quote that says "more than"; "38" is not "fewer than 38"
+            shown = [n.phrase for n in stated.numbers]
+            out.append(f"the number \"{number.phrase}\" is not in the record's quotes; "
+                       f"{_they_say(shown, 'number')}")
+    for m in ORDINAL.finditer(folded):
+        value = ordinal(m)
+        if value not in stated.ordinals:
+            out.append(f"\"{m.group()}\" is not in the record's quotes")
+    return out
 
 
 def _spelled_out(name: str, text: str) -> bool:

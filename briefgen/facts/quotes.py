@@ -11,6 +11,8 @@ _FOLD = str.maketrans(
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
         "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+        # invisible: a zero-width space inside "3\u200b8" prints as 38 and must read as 38
+        "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     }
 )
 _SPACE = re.compile(r"\s+")

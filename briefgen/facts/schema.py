@@ -235,6 +235,13 @@ class TradeGoal(Record):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     unit: Literal["thousand", "million", "billion"]
 
+    @model_validator(mode="after")
+    def _low_not_above_high(self):
+        # a range printed backwards ("US$1,000 million to US$250 million") is a typing mistake
+        if self.low is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low:g}) is above high ({self.high:g}): low is the lower end of the range")
+        return self
+
 
 class TradeVolume(Record):
     """A measured trade figure (the total, or one direction) for a year or period: what a minister

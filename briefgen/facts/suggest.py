@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.facts.quotes import fold
 
@@ -52,14 +53,21 @@ class Passage:
         return text
 
 
+@lru_cache(maxsize=4)
+def _tokens(source_text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """A source's tokens and their keys, made once per source: every wrong quote of a 19 MB
+    source re-tokenised it (12 s each)."""
+    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(source_text)]
+    return tokens, [_key(t) for _, t in tokens]
+
+
 def nearest_passage(source_text: str, quote: str, context: int = 3) -> Passage | None:
     """The stretch of `source_text` most like `quote`, word by word, with the differences marked.
 
     A window as long as the quote slides over the source's words, scored by the words it shares
     with the quote (a running count, so a long source costs one pass); the best window is then
     aligned with the quote by difflib to mark what differs. None when no window shares a word."""
-    tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(source_text)]
-    words = [_key(t) for _, t in tokens]
+    tokens, words = _tokens(source_text)
     wanted = [_key(t) for t in _TOKEN.findall(fold(quote))]
     if not tokens or not wanted:
         return None
