@@ -28,8 +28,17 @@ def sources_add(
 ) -> None:
     """Turn a web page, PDF, Word or text file into a source: its text under seeds/, the original under
     seeds/originals/, and a record in data/sources.yaml. Prints what was filled and what to check."""
+    import math
+
     from briefgen.files.root import MB
     from briefgen.sources.add import add_source
+
+    # inf or 1e308 overflow the conversion to bytes and the socket's timeout: refused as usage mistakes
+    if not math.isfinite(max_size) or max_size > 10_000:
+        raise typer.BadParameter(f"'{max_size:g}' is not a size in MB from 0.001 to 10000", param_hint="--max-size")
+    if not math.isfinite(timeout) or timeout > 86_400:
+        raise typer.BadParameter(f"'{timeout:g}' is not a number of seconds from 0.1 to 86400 (a day)",
+                                 param_hint="--timeout")
 
     added = add_source(workspace, document, source_id, source_type=source_type, timeout=timeout,
                        max_bytes=int(max_size * MB))

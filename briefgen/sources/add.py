@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from briefgen.sources import intake
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
 from briefgen.workspace import SEEDS_DIR, SOURCES_FILE
-from briefgen.files.root import FileRefused, Root, read_regular, shown
+from briefgen.files.root import LIMITS, MB, FileRefused, Root, read_regular, shown
 from briefgen.files.output import safe_name, write_all
 from briefgen.files.yamlfile import parse_yaml
 
@@ -62,10 +63,9 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
     max_bytes = fetch.MAX_BYTES if max_bytes is None else max_bytes
     today = today or date.today()
     root = Root.of_workspace(workspace)
-    sources_path = root.locate(SOURCES_FILE)  # data/sources.yaml is replaced where it really is
-    yaml_text, existing, bom = _read_registry(root)
+    _, existing, _ = _read_registry(root)  # read again under the lock before writing
     if source_id is not None:
-        _check_given_id(source_id, existing)
+        _check_given_id(source_id, existing)  # before a download that would be in vain
 
     # 1. the document's bytes, and where they came from
     url = None
@@ -81,10 +81,27 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
     if fmt is None:
         raise SourceAddError(_unknown_format(name, media_type), Location(target))
     try:
-        doc = intake.extract(data, fmt, url=url, charset=charset)
+        doc = intake.extract(data, fmt, url=url, charset=charset, max_bytes=max_bytes)
     except intake.ExtractError as exc:
         raise SourceAddError(exc.message, Location(target)) from None
     page_url = url or _canonical_url(data, fmt)
+    text_bytes = doc.text.encode("utf-8")
+    if len(text_bytes) > LIMITS["source"]:  # `check` and `build` would refuse it, and the workspace with it
+        raise SourceAddError(f"its text is {len(text_bytes) / MB:,.1f} MB; a source may be at most "
+                             f"{LIMITS['source'] // MB} MB of text (check and build read no more): add the part "
+                             "the brief cites, or split the document", Location(target))
+    with _registry_locked(root):  # several adds at once: each reads the registry the last one wrote
+        return _register(root, workspace, target, source_id, source_type, doc, fmt, data, url, page_url, name,
+                         text_bytes, today)
+
+
+def _register(root: Root, workspace: Path, target: str, source_id: str | None, source_type: str | None,
+              doc: intake.Extracted, fmt: str, data: bytes, url: str | None, page_url: str | None, name: str,
+              text_bytes: bytes, today: date) -> Added:
+    sources_path = root.locate(SOURCES_FILE)
+    yaml_text, existing, bom = _read_registry(root)
+    if source_id is not None:
+        _check_given_id(source_id, existing)
     if page_url:
         _refuse_known_url(page_url, target, existing)
     _refuse_known_text(root, doc.text, existing)
@@ -93,7 +110,6 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
     if source_id is None:
         source_id = _free_id(_id_stem(doc, page_url or name), workspace, existing, fmt)
     text_rel = f"{SEEDS_DIR}/{source_id}.txt"
-    text_bytes = doc.text.encode("utf-8")
     original_rel = None if fmt == intake.TEXT and data == text_bytes else \
         f"{ORIGINALS_DIR}/{source_id}{intake.SUFFIXES[fmt]}"
     targets = {rel: _target(root, rel) for rel in (text_rel, original_rel) if rel}
@@ -114,6 +130,23 @@ def add_source(workspace: Path, target: str, source_id: str | None = None, *, so
         files[targets[original_rel]] = data
     write_all(files)
     return added
+
+
+@contextmanager
+def _registry_locked(root: Root):
+    """An exclusive lock on the registry's folder (data/) while it is read, extended and replaced:
+    the file itself is replaced by a rename, so a lock on it would guard a file no longer there."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; adds there run one at a time anyway
+        yield
+        return
+    fd = os.open(root.locate(SOURCES_FILE).parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -157,7 +190,11 @@ def _read_local(path: Path, max_bytes: int, workspace: Path) -> bytes:
             raise SourceAddError(f"file not found; for a web page give the whole address: https://{path.as_posix()}",
                                  where)
         raise SourceAddError("file not found", where)
-    return read_regular(Path(os.path.realpath(path)), max_bytes, where)
+    try:  # not confined to the workspace, but never a system file (a link to /proc/self/environ)
+        real = Root(Path("/"), workspace, "the file system").locate(Path(os.path.abspath(path)), where)
+    except FileRefused as exc:
+        raise SourceAddError(exc.message, where) from None
+    return read_regular(real, max_bytes, where)
 
 
 def _target(root: Root, rel: str) -> Path:
@@ -191,7 +228,15 @@ def _canonical_url(data: bytes, fmt: str) -> str | None:
     except Exception:  # metadata is a bonus: the text was extracted already
         return None
     url = getattr(meta, "url", None) if meta is not None else None
-    return url if isinstance(url, str) and urlsplit(url).scheme in ("http", "https") else None
+    if not isinstance(url, str) or len(url) > _URL_MAX or any(c.isspace() for c in url):
+        return None  # a page's own link that no reader could use is left out, not an error
+    try:
+        return url if urlsplit(url).scheme in ("http", "https") else None
+    except ValueError:
+        return None
+
+
+_URL_MAX = 2000  # as the schema's url field
 
 
 # --- ids and duplicates ---------------------------------------------------------------------
@@ -244,7 +289,7 @@ def _id_stem(doc: intake.Extracted, name: str) -> str:
 
 
 def _free_id(stem: str, workspace: Path, existing: list[dict], fmt: str) -> str:
-    ids = {e.get("id") for e in existing}
+    ids = {e.get("id") for e in existing if isinstance(e.get("id"), str)}  # `id: [x]` is the schema's to report
     for n in range(1, 1000):
         candidate = stem if n == 1 else f"{stem}-{n}"
         files = (f"{SEEDS_DIR}/{candidate}.txt", f"{ORIGINALS_DIR}/{candidate}{intake.SUFFIXES[fmt]}")
@@ -260,6 +305,8 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
             text_rel: str, today: date) -> tuple[dict[str, str | None], Added]:
     """The new entry (only fields this version's schema has), checked by the schema, and the
     notes for the user: what was filled from where, and what only a person can check."""
+    from pydantic import ValidationError
+
     from briefgen.facts.schema import Source
 
     known = set(Source.model_fields)
@@ -283,8 +330,10 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
     record = {k: values.get(k) for k in Source.model_fields if k in values or not Source.model_fields[k].is_required()}
     try:
         Source.model_validate(record)
-    except ValueError as exc:
-        raise SourceAddError(f"the record this document gives is not valid: {exc}") from None
+    except ValidationError as exc:  # each field's reason, never pydantic's report with the whole input
+        reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg'].removeprefix('Value error, ')}"
+                            for e in exc.errors(include_url=False, include_input=False))
+        raise SourceAddError(f"the record this document gives is not valid: {reasons[:500]}") from None
 
     check.append("label: a short description for the source notes" + (" (now the title)" if doc.title else ""))
     check.append(f"kind: '{record['kind']}' says only the file type; e.g. 'press release', 'joint statement', "
@@ -315,6 +364,7 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
         check.append("url: taken from the saved page's own link; open it to make sure it is the page")
         if "accessed" in known:
             check.append("accessed: when the page was saved")
+    check += doc.damage
     check.append(f"{text_rel}: read it through; extraction can keep a caption or drop a paragraph")
     filled = [(k, v) for k, v in record.items() if k not in ("id", "file") and v is not None]
     return record, Added(source_id, text_rel, None, filled, check)

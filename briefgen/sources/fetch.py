@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 import zlib
 from dataclasses import dataclass
-from http.client import HTTPException
+from http.client import BadStatusLine, HTTPException, IncompleteRead
 from urllib.parse import urljoin, urlsplit
 
 from briefgen import __version__
@@ -39,12 +39,30 @@ class Fetched:
 
 
 def is_url(text: str) -> bool:
-    return urlsplit(text).scheme.lower() in ("http", "https") or "://" in text
+    try:
+        return urlsplit(text).scheme.lower() in ("http", "https") or "://" in text
+    except ValueError:  # "http://[::1": a malformed address is still meant as one
+        return "://" in text
 
 
 def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, max_redirects: int = MAX_REDIRECTS) -> Fetched:
-    """GET `url` and return its body, or raise FetchError saying why not."""
+    """GET `url` and return its body, or raise FetchError saying why not. `timeout` bounds every
+    wait and the whole exchange: a server sending its headers a byte a second is stopped too."""
+    from briefgen.runtime import TimeLimit, time_limit
+
     _check_scheme(url, url)
+    try:
+        with time_limit(timeout + 1) as limit:  # a second's grace: the reads' own deadline says it more precisely
+            return _fetch(url, timeout, max_bytes, max_redirects)
+    except TimeLimit:
+        raise FetchError(f"cannot fetch {url}: no complete answer within {timeout:g} seconds") from None
+    except FetchError:
+        if limit.expired:  # the limit struck inside a handler that made its own error
+            raise FetchError(f"cannot fetch {url}: no complete answer within {timeout:g} seconds") from None
+        raise
+
+
+def _fetch(url: str, timeout: float, max_bytes: int, max_redirects: int) -> Fetched:
     opener = urllib.request.build_opener(_redirects(url, max_redirects))
     request = urllib.request.Request(url, headers={"User-Agent": f"briefgen/{__version__} (source intake)",
                                                    "Accept": "text/html, application/pdf, application/"
@@ -58,6 +76,9 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, max_re
                 raise FetchError(f"cannot fetch {url}: the document is {_mb(int(length))}, more than the "
                                  f"{_mb(max_bytes)} allowed")
             data = _read_capped(response, url, max_bytes, deadline, timeout)
+            if length and length.isdigit() and len(data) < int(length):
+                raise FetchError(f"cannot fetch {url}: the server sent {len(data):,} of the {int(length):,} bytes it "
+                                 "announced and closed the connection; try again later")
             data = _decoded(data, response.headers.get("Content-Encoding", ""), url, max_bytes)
             content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
             return Fetched(data, response.geturl(), content_type, response.headers.get_content_charset())
@@ -74,8 +95,19 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES, max_re
         raise FetchError(f"cannot fetch {url}: {getattr(reason, 'strerror', None) or reason}") from None
     except (TimeoutError, socket.timeout):
         raise FetchError(f"cannot fetch {url}: no answer within {timeout:g} seconds") from None
+    except IncompleteRead:
+        raise FetchError(f"cannot fetch {url}: the server closed the connection before sending the whole document; "
+                         "try again later") from None
+    except BadStatusLine:  # the answer is not HTTP: never print it (it may be anything, and long)
+        raise FetchError(f"cannot fetch {url}: the server did not answer in HTTP; is the address right "
+                         "(http:// or https://, and the port)?") from None
     except (HTTPException, OSError, ValueError) as exc:
-        raise FetchError(f"cannot fetch {url}: {exc or type(exc).__name__}") from None
+        raise FetchError(f"cannot fetch {url}: {_short(str(exc)) or type(exc).__name__}") from None
+
+
+def _short(text: str, most: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _read_capped(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
@@ -117,8 +149,13 @@ def _decoded(data: bytes, encoding: str, url: str, max_bytes: int) -> bytes:
 
 
 def _check_scheme(url: str, asked: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:  # "http://[::1": an unclosed bracket, a bad port
+        raise FetchError(f"cannot fetch {asked}: {'it redirects to ' + url + ', which' if url != asked else 'it'} "
+                         f"is not a valid web address ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         if url == asked:
             raise FetchError(f"cannot fetch {url}: only http:// and https:// addresses can be fetched")
         raise FetchError(f"cannot fetch {asked}: it redirects to {url}; only http:// and https:// addresses "

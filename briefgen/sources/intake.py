@@ -10,6 +10,7 @@ it are verbatim.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ _BY_SUFFIX = {".html": HTML, ".htm": HTML, ".xhtml": HTML, ".pdf": PDF, ".docx":
               ".md": TEXT}
 _BY_MEDIA = {"text/html": HTML, "application/xhtml+xml": HTML, "application/pdf": PDF, "text/plain": TEXT,
              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": DOCX}
+
+
+MAX_INFLATED = 50 * 2**20  # as fetch.MAX_BYTES: what a document may unpack to
 
 
 class ExtractError(BriefgenError):
@@ -44,6 +48,7 @@ class Extracted:
     date_from: str = ""  # where `date` came from, said to the user
     place: str | None = None  # from a dateline
     notes: list[str] = field(default_factory=list)  # what the user should know about the extraction
+    damage: list[str] = field(default_factory=list)  # what the reading library found wrong with the file
 
 
 def detect_format(data: bytes, name: str = "", media_type: str = "") -> str | None:
@@ -68,8 +73,12 @@ def detect_format(data: bytes, name: str = "", media_type: str = "") -> str | No
     return _BY_SUFFIX.get(suffix)
 
 
-def extract(data: bytes, fmt: str, url: str | None = None, charset: str | None = None) -> Extracted:
-    """The text and metadata of a document of format `fmt` (see detect_format)."""
+def extract(data: bytes, fmt: str, url: str | None = None, charset: str | None = None,
+            max_bytes: int = MAX_INFLATED) -> Extracted:
+    """The text and metadata of a document of format `fmt` (see detect_format). A Word file may
+    unpack to `max_bytes` at most (the cap on what is read, as for a compressed download)."""
+    if fmt == DOCX:
+        _refuse_zip_bomb(data, "Word file", max_bytes)
     extracted = {HTML: _html, PDF: _pdf, DOCX: _docx, TEXT: _text}[fmt](data, url, charset)
     extracted.text = clean_text(extracted.text)
     if not extracted.text.strip():
@@ -175,8 +184,9 @@ def _html(data: bytes, url: str | None, charset: str | None) -> Extracted:
 
 def _pdf(data: bytes, url: str | None, charset: str | None) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
+    logged = _PypdfLog()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -185,20 +195,53 @@ def _pdf(data: bytes, url: str | None, charset: str | None) -> Extracted:
         info = reader.metadata
     except ExtractError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except RecursionError:  # objects nested thousands deep
+        raise ExtractError("cannot read this PDF: its objects are nested too deeply") from None
+    except LimitReachedError:  # content that inflates past pypdf's limits (millions of tokens)
+        raise ExtractError("cannot read this PDF: its content is far larger than a document's (a decompression "
+                           "bomb or a damaged file)") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as exc:
         raise ExtractError(f"cannot read this PDF: {exc}") from None
+    finally:
+        logged.close()
     # pypdf starts a line with a space where the next text run begins apart from the last
     text = "\n\n".join("\n".join(line.strip() for line in p.strip().split("\n")) for p in pages)
     out = Extracted(PDF, text)
+    if logged.messages:
+        out.damage.append(f"the PDF is damaged in places (pypdf: {'; '.join(logged.messages[:3])}); compare the "
+                         "text with the original")
     if info is not None:
         out.title, out.author = _clean(info.title), _clean(info.author)
         try:
             created = info.creation_date
-        except (ValueError, TypeError):  # a malformed date string in the PDF's information dictionary
+        except (ValueError, TypeError, OverflowError):  # a malformed date in the information dictionary
             created = None
         if created is not None:
             out.date, out.date_from = created.date().isoformat(), "the PDF's creation date"
     return out
+
+
+class _PypdfLog(logging.Handler):
+    """pypdf's log lines, kept while a PDF is read instead of reaching stderr raw (outside the
+    `warning:` form); they become one note for the user."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self.logger = logging.getLogger("pypdf")
+        self.propagate = self.logger.propagate
+        self.logger.addHandler(self)
+        self.logger.propagate = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = " ".join(record.getMessage().split())[:200]
+        if message not in self.messages:
+            self.messages.append(message)
+
+    def close(self) -> None:
+        self.logger.removeHandler(self)
+        self.logger.propagate = self.propagate
+        super().close()
 
 
 # --- DOCX -----------------------------------------------------------------------------------
@@ -222,16 +265,45 @@ def _docx(data: bytes, url: str | None, charset: str | None) -> Extracted:
             lines.append(block.text)
     props = document.core_properties
     out = Extracted(DOCX, "\n".join(lines), title=_clean(props.title), author=_clean(props.author))
-    if props.created is not None:
-        out.date, out.date_from = props.created.date().isoformat(), "the Word file's creation date"
+    try:
+        created = props.created
+    except (ValueError, TypeError, OverflowError):  # an empty or malformed <dcterms:created>
+        created = None
+    if created is not None:
+        out.date, out.date_from = created.date().isoformat(), "the Word file's creation date"
     return out
+
+
+def _refuse_zip_bomb(data: bytes, what: str, most: int) -> None:
+    """A small file whose parts unpack to more than `most` bytes together is a zip bomb (the zip
+    reader stops at each part's declared size, so the declared sizes bound what is read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            inflated = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ExtractError(f"cannot read this {what}: {exc}") from None
+    if inflated > most:
+        raise ExtractError(f"cannot read this {what}: it unpacks to {inflated / 2**20:,.1f} MB, more than the "
+                           f"{most / 2**20:,.1f} MB allowed (--max-size); a zip bomb or a damaged file")
 
 
 # --- plain text -----------------------------------------------------------------------------
 
 
 def _text(data: bytes, url: str | None, charset: str | None) -> Extracted:
-    for encoding in dict.fromkeys(["utf-8-sig", charset or "utf-8-sig"]):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        charset = "utf-16"
+    elif b"\x00" in data[:4096]:
+        # UTF-16 without a byte-order mark is valid UTF-8 ("T\0h\0e\0"): tell it by where the zeros are
+        sample = data[:4096]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if max(even, odd) > len(sample) // 4 and min(even, odd) < max(even, odd) // 8:
+            charset = "utf-16-le" if odd > even else "utf-16-be"
+        else:
+            raise ExtractError("the file holds zero bytes, so it is not text: save it as UTF-8 text "
+                               "(in Notepad: Save as > Encoding: UTF-8)")
+    order = [charset, "utf-8-sig"] if charset and charset.startswith("utf-16") else ["utf-8-sig", charset or "utf-8-sig"]
+    for encoding in dict.fromkeys(order):
         try:
             return Extracted(TEXT, data.decode(encoding))
         except (UnicodeDecodeError, LookupError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +147,7 @@ def _split(parts: list[str], first_line: int) -> list[tuple[int, str]]:
         offset += len(part) + 1
     cuts = [0]
     for m in _BOUNDARY.finditer(unit):
-        before = unit[: m.start()].rstrip("\"'”’)]")
+        before = unit[max(0, m.start() - 64): m.start()].rstrip("\"'”’)]")  # the last word is enough
         last_word = re.search(r"(\S+)$", before)
         token = last_word.group(1) if last_word else ""
         bare = token.rstrip(".!?…").lower()
@@ -158,6 +159,6 @@ def _split(parts: list[str], first_line: int) -> list[tuple[int, str]]:
     for a, b in zip(cuts, cuts[1:]):
         sentence = unit[a:b].strip()
         if sentence:
-            line = first_line + max(k for k, s in enumerate(starts) if s <= a) + 1
+            line = first_line + bisect_right(starts, a)  # linear in the text, not lines × sentences
             out.append((line, sentence))
     return out
