@@ -25,10 +25,9 @@ def check_partial_date(value: str) -> str:
     year, month, day = (int(g) if g else None for g in m.groups())
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"invalid date '{value}': no month {month}")
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
-        raise ValueError(f"invalid date '{value}': no such day") from None
+    why = day_problem(year, month or 1, day or 1)
+    if why:  # "there is no year 0 …", "there is no such day; February 2026 has 28 days"
+        raise ValueError(f"invalid date '{value}': {why}")
     return value
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -91,7 +92,7 @@ def _temp_copy(target: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _mode_for(target))
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
@@ -109,6 +110,17 @@ def _remove_own_temps(target: Path) -> None:
         return
     for entry in entries:
         Path(entry.path).unlink(missing_ok=True)
+
+
+def _mode_for(target: Path) -> int:
+    """A replaced file keeps its mode (a data/sources.yaml kept at 0600 stays private); a new one
+    gets what the umask allows, as any program's new file (mkstemp's 0600 would hide it)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_exclusive(folder: Path, stem: str, suffix: str, data: bytes) -> Path:

@@ -55,13 +55,19 @@ class FileRefused(BriefgenError):
         self.reason = reason
 
 
+# bidirectional controls: raw on a terminal they reorder what follows ("Trojan Source")
+_BIDI = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def printable(text: object) -> str:
     """`text` with control characters escaped (a newline in a file name must not start a new
-    `error:` line of its own)."""
+    `error:` line of its own; a right-to-left override must not reverse the rest of the line)."""
     out = []
     for ch in str(text):
         code = ord(ch)
-        if code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029):
+        if code in _BIDI:
+            out.append(f"\\u{code:04x}")
+        elif code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029):
             out.append(repr(ch)[1:-1] if ch not in "\t" else "\\t")
         else:
             out.append(ch)

@@ -76,4 +76,9 @@ def read_toml(root: Root, path: str | Path, kind: str, shown: str, what: str | N
         raise InvalidInput([Problem(Location(shown, line), f"TOML syntax error: {message}")]) from None
     except RecursionError:
         raise InvalidInput([Problem(Location(shown), "values nested too deeply to read")]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python refuses to convert it)
+        m = re.search(r"\d{4300,}", text)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+        raise InvalidInput([Problem(Location(shown, line), "a number with thousands of digits: no setting "
+                                    "takes one")]) from None
     return TomlDoc(data, shown, text, key_lines(text))
