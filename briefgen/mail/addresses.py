@@ -19,7 +19,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
 
 
 def header_problem(value: str, what: str, where: Location | None = None) -> Problem | None:
-    """A header value with a line break could add headers of its own (header injection): refused."""
+    """A header value with a line break could add headers of its own (header injection): refused,
+    also when an RFC 2047 encoded word in it ("=?utf-8?q?...=0D=0A...?=") decodes to one, as every
+    mail program decodes it."""
+    decoded = _decoded_words(value)
+    if decoded != value:
+        found = header_problem(decoded, what, where)
+        if found is not None:
+            return Problem(where, found.message.replace(f": {decoded!r}", f" once its encoded words are decoded: "
+                                                                          f"{value!r}"))
     m = _LINE_BREAK.search(value)
     if m:
         return Problem(where, f"{what} contains a line break (U+{ord(m.group()):04X}), which could add mail "

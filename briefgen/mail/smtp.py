@@ -15,6 +15,7 @@ import re
 import smtplib
 import socket
 import ssl
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
-from briefgen.errors import BriefgenError, OutputError, Problem
+from briefgen.errors import BriefgenError, ExitCode, Interrupted, OutputError, Problem
 from briefgen.mail.addresses import header_problem
 from briefgen.mail.message import save_draft
 
@@ -39,6 +40,12 @@ class DeliveryError(BriefgenError):
     """The message could not be sent (server down, login refused, TLS failure, recipients refused)."""
 
     exit_code = 3
+
+
+class SendInterrupted(BriefgenError):
+    """Ctrl+C or SIGTERM while sending; the message was saved as a draft."""
+
+    exit_code = ExitCode.INTERRUPTED
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _host_name_ok(host: str) -> bool:
+    """An IP address, or a name DNS can carry: parts of 1 to 63 characters, 253 in all (idna would
+    fail later with a UnicodeError, after the message was made)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        encoded = host.rstrip(".").encode("idna")
+    except UnicodeError:
+        return False
+    return 0 < len(encoded) <= 253 and all(0 < len(part) <= 63 for part in encoded.split(b"."))
+
+
 def parse_smtp(spec: str, security: str = "starttls", user: str | None = None,
                password: str | None = None) -> tuple[SmtpSettings | None, list[Problem]]:
     """'HOST', 'HOST:PORT', '[::1]:PORT' -> settings; the default port follows the security mode."""
@@ -99,7 +121,7 @@ def parse_smtp(spec: str, security: str = "starttls", user: str | None = None,
             problems.append(Problem(None, f"--smtp '{spec}': the port must be a number from 1 to 65535"))
         else:
             port = int(port_text)
-    if not host or re.search(r"[\s/@]", host):
+    if not host or re.search(r"[\s/@]", host) or not _host_name_ok(host):
         problems.append(Problem(None, f"--smtp '{spec}' is not a mail server name: use HOST or HOST:PORT, "
                                       f"e.g. smtp.example.org:587"))
     if user and not password:
@@ -210,12 +232,18 @@ def send(msg: EmailMessage, settings: SmtpSettings) -> None:
             refused = smtp.send_message(msg)
             stage = "sent"
         finally:
-            try:
-                smtp.quit()  # after the message was accepted, a failing QUIT changes nothing
-            except (OSError, smtplib.SMTPException):
-                smtp.close()
+            if isinstance(sys.exc_info()[1], (Interrupted, KeyboardInterrupt)):
+                smtp.close()  # Ctrl+C: no QUIT, which a hanging server would not answer either
+            else:
+                try:
+                    smtp.quit()  # after the message was accepted, a failing QUIT changes nothing
+                except (OSError, smtplib.SMTPException):
+                    smtp.close()
     except DeliveryError:
         raise
+    except UnicodeError:  # the host name cannot be encoded for DNS ("mail..example.org", a 64-letter label)
+        raise DeliveryError(f"'{settings.host}' is not a mail server name that can be looked up (an empty "
+                            "part between dots, or a part longer than 63 characters)") from None
     except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError and socket errors are OSErrors
         if stage == "sent":
             return
@@ -315,6 +343,18 @@ def deliver(msg: EmailMessage, settings: SmtpSettings, outbox: Path, name: str |
     """Send; when sending fails, save the message as a draft in `outbox` and say so in the error."""
     try:
         send(msg, settings)
+    except (Interrupted, KeyboardInterrupt):
+        # Ctrl+C while a server hangs: the message is kept, as for any failed send
+        from briefgen.runtime import signals_held
+
+        with signals_held():
+            try:
+                path = save_draft(msg, outbox, name)
+            except OutputError as saved:
+                raise SendInterrupted(f"interrupted before the message was sent; and the draft could not be "
+                                      f"saved: {saved.message}") from None
+        raise SendInterrupted(f"interrupted before the message was sent; it is saved as a draft in {path}: open "
+                              "it in your mail program to send it, or run the command again") from None
     except DeliveryError as exc:
         try:
             path = save_draft(msg, outbox, name)
