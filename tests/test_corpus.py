@@ -301,6 +301,25 @@ def heading_kept(files: dict[str, Path]) -> None:
     assert re.search(r"^# Summary$", md, re.MULTILINE), "the Summary heading was lost"
 
 
+def url_stays_one_link(files: dict[str, Path]) -> None:
+    """A source url holding '>' once ended the Markdown link early: the rest became a second link."""
+    html = files[".html"].read_text(encoding="utf-8")
+    assert 'href="https://evil.example.net/"' not in html
+    assert html.count("evil.example.net") == 2  # the one link's address and its shown text
+    md = files[".md"].read_text(encoding="utf-8")
+    assert "(<https://example.org/note%3E" in md
+
+
+def huge_integer_setting(ws: Path) -> None:
+    """A TOML integer of 5,000 digits: Python refuses to convert more than 4,300 (it was exit 70)."""
+    (ws / CONFIG).write_text("stale_after_months = " + "9" * 5000 + "\n", encoding="utf-8")
+
+
+def huge_ordinal(ws: Path) -> None:
+    replace_in_brief("text: The two countries have friendly ties.",
+                     "text: The two countries have friendly ties for the " + "1" * 5000 + "th time.")(ws)
+
+
 # scenario -> expectations of `check` and of `build --format all`
 TABLE: dict[str, Case] = {
     BASE_CASE: both(OK),
@@ -354,6 +373,25 @@ TABLE: dict[str, Case] = {
     "right-to-left-text": build_only(bad(p(BRIEF, 14, "right-to-left text (Arabic script or Hebrew", "'پ' (U+067E)",
                                            "--format docx")),
                                      setup=replace_in_brief("text: The two countries have friendly ties.", f"text: {URDU}")),
+    # --- values the quotes do not state, in the notations outlets print (each passed before) ---
+    "check-wrong-values": both(bad(
+        p(BRIEF, 8, 'the number "US$8bn"', '"US$9bn"'),
+        p(BRIEF, 13, 'the number "38"', '"38,5"'),
+        p(BRIEF, 18, 'the number "12,90,000"', '"12,50,000"'),
+        p(BRIEF, 23, 'the number "5"', '"-5"'),
+        p(BRIEF, 28, 'the date "30.07.2023"', '"30.07.2022"'),
+        p(BRIEF, 33, 'the date "in September"', '"in August"'),
+        p(BRIEF, 33, '"fourth" is not in the record\'s quotes'),
+        p(BRIEF, 41, "high: 1 (PKR 1 billion)", "as an amount in PKR"),
+        p(BRIEF, 42, "currency: PKR is not in the record's quotes"),
+        p(BRIEF, 52, "count_qualifier: exactly (40)", '"Fewer than 40"'),
+        p(BRIEF, 61, "count: 2,005 is not in the record's quotes"))),
+    "source-url-markup": both(OK, built=url_stays_one_link),
+    "config-huge-integer": both(bad(p(CONFIG, 1, "a number with thousands of digits")), setup=huge_integer_setting),
+    "ordinal-huge": both(bad(p(BRIEF, 14, "th\" is not in the record's quotes")), setup=huge_ordinal),
+    "date-year-zero": both(bad(p(BRIEF, 8, "invalid date '0000-01-15'", "there is no year 0"))),
+    "bidi-control-in-brief": both(bad(p(BRIEF, 4, "'K\\u202eZ' is not a country code"))),
+    "config-stale-after-huge": both(OK),
     "brief-id-with-path": both(bad(p(BRIEF, 1, "id", "'../evil'"), p("data/briefs/second.yaml", 1, "id", "'a/b'"))),
     # --- output ---
     "output-name": build_only(

@@ -43,8 +43,8 @@ def test_a_compiled_template_is_stored_and_loaded_by_the_next_environment(tmp_pa
     assert stored[0].parent.stat().st_mode & 0o777 == 0o700
 
     compiled = []
-    original = jinja_cache.FileSystemBytecodeCache.load_bytecode
-    monkeypatch.setattr(jinja_cache.FileSystemBytecodeCache, "load_bytecode",
+    original = jinja_cache._SafeCache.load_bytecode
+    monkeypatch.setattr(jinja_cache._SafeCache, "load_bytecode",
                         lambda self, bucket: (original(self, bucket), compiled.append(bucket.code is not None)))
     assert render(tmp_path) == "Capital: Astana"
     assert compiled == [True]  # loaded from the cache, not compiled again
@@ -71,6 +71,30 @@ def test_a_corrupt_entry_is_a_cache_miss(tmp_path, cache):
     for entry in entries(cache):
         entry.write_bytes(b"\x00garbage")
     assert render(tmp_path) == "Capital: Astana"
+
+
+def test_an_entry_altered_on_disk_is_a_cache_miss(tmp_path, cache):
+    """A changed byte in a stored entry once changed the brief ("Summary" -> "Sumxary")."""
+    render(tmp_path, "Summary: {{ name }}")
+    [entry] = entries(cache)
+    data = entry.read_bytes()
+    assert b"Summary" in data
+    entry.write_bytes(data.replace(b"Summary", b"Sumxary"))
+    assert render(tmp_path) == "Summary: Astana"
+
+
+def test_a_fifo_in_the_cache_does_not_stall_a_render(tmp_path, cache):
+    import threading
+
+    render(tmp_path, "Capital: {{ name }}")
+    [entry] = entries(cache)
+    entry.unlink()
+    os.mkfifo(entry)
+    result = []
+    worker = threading.Thread(target=lambda: result.append(render(tmp_path)), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert result == ["Capital: Astana"]
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions that bind")

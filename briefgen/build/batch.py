@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 from briefgen.runtime import long_running
@@ -58,10 +59,32 @@ def build_all(request: BuildRequest, jobs: int | None = None) -> Iterator[Outcom
     if jobs == 1:
         yield from map(build_one, requests)
         return
+    unbuilt = dict(enumerate(requests))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_one, r) for r in requests]
+        futures = {pool.submit(build_one, r): i for i, r in enumerate(requests)}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                continue
+            del unbuilt[futures[future]]
+            yield outcome
+    # A worker died (killed, out of memory): the pool then fails every brief not yet built. Each is
+    # built again in a worker of its own, so the brief that kills its worker is reported as failed
+    # and the others are built.
+    for r in unbuilt.values():
+        yield _alone(r)
+
+
+def _alone(request: BuildRequest) -> Outcome:
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(build_one, request).result()
+        except BrokenProcessPool:
+            return Outcome(request.brief_file, errors=(
+                f"{request.brief_file}: the process building this brief died (it was killed, or ran out of "
+                "memory); the other briefs were built",), seconds=time.perf_counter() - start)
 
 
 def run_with_progress(request: BuildRequest, jobs: int | None, echo: Callable[[str], None], tty: bool) -> list[Outcome]:

@@ -10,6 +10,8 @@ never guessed; an undated source says "n.d." as both styles do.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from briefgen.dates import format_partial_date
 from briefgen.facts.schema import Source
 from briefgen.render.markup import MarkdownText, escape_markdown
@@ -25,9 +27,11 @@ def cite_source(source: Source, style: str = "chicago", locale: str = "en_GB") -
 
 
 def _link(url: str) -> str:
-    # angle brackets keep parentheses and underscores of an address out of Markdown's way; a URL
-    # has no spaces or angle brackets (the schema refuses them)
-    return f"[{escape_markdown(url)}](<{url}>)"
+    # angle brackets keep parentheses and underscores of an address out of Markdown's way; what
+    # could end them early ('>' in the address: the rest would become markup, a second link) is
+    # percent-encoded, as a browser sends it anyway. The shown address is escaped text.
+    target = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    return f"[{escape_markdown(url)}](<{target}>)"
 
 
 def _title(source: Source) -> str | None:

@@ -8,6 +8,8 @@ cached template loads in a fraction of that. The cache can never change an outpu
   settings, so each environment gets its own folder, named after its class, Jinja's version and a
   digest of the modules that define them (the brief's and the cover note's environments compile
   the same template names differently); Jinja's own header carries the Python version;
+- each entry carries a SHA-256 checksum of its bytes, and is read through the one door (regular
+  files only, never a FIFO that would block a render); an entry altered on disk is a miss;
 - it never fails a build: an unreadable, corrupt or unwritable cache is the same as no cache, and
   a folder that other users could write into is not used at all (a cache entry is executable
   code).
@@ -19,8 +21,10 @@ cache folder (`$XDG_CACHE_HOME/briefgen` or `~/.cache/briefgen` on Linux).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from jinja2 import __version__ as jinja_version
@@ -82,17 +86,40 @@ class _SafeCache(FileSystemBytecodeCache):
         return self._usable
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        """An entry is read through the one door (a regular file, never a FIFO that would block,
+        size-capped) and used only when its checksum matches: an entry altered on disk
+        ("Summary" -> "Sumxary") is a miss, never a changed brief."""
+        from briefgen.files.root import FileRefused, read_regular
+
         if not self._folder_ok(create=False):
             return
         try:
-            super().load_bytecode(bucket)
-        except Exception:  # a corrupt or truncated entry: compile as if there were none
+            data = read_regular(Path(self._get_cache_filename(bucket)), MAX_ENTRY, None, "cache entry")
+        except FileRefused:
+            return
+        digest, body = data[:_DIGEST], data[_DIGEST:]
+        if len(digest) != _DIGEST or not hmac.compare_digest(digest, hashlib.sha256(body).digest()):
+            return
+        try:
+            bucket.bytecode_from_string(body)
+        except Exception:  # an entry of another Jinja or Python: compile as if there were none
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         if not self._folder_ok(create=True):
             return
+        name = self._get_cache_filename(bucket)
+        body = bucket.bytecode_to_string()
+        tmp = None
         try:
-            super().dump_bytecode(bucket)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(name), prefix=os.path.basename(name), suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(body).digest() + body)
+            os.replace(tmp, name)
         except OSError:  # a full disk or a read-only folder: the build goes on without the cache
-            pass
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+MAX_ENTRY = 16 * 2**20  # a compiled template is kilobytes; a larger entry is not one of ours
+_DIGEST = 32  # sha256 of the entry, written before it
