@@ -229,6 +229,7 @@ def test_marking_limit_builds_the_lower_copy_and_says_so(run_cli, repo_workspace
     code, out, err = run_cli("build", MEETING, "--format", "md", "--marking-limit", "OFFICIAL",
                              "--workspace", str(repo_workspace), "--out", str(tmp_path / "low"))
     assert code == 0, err
+    assert Path(out.strip()).name == f"{MEETING}-2026-12-15-official-copy.md"  # beside the full brief, not over it
     low = Path(out.strip()).read_text(encoding="utf-8")
     assert "Sensitivities" not in low.replace("leaves out Sensitivities", "")
     assert "training numbers" not in low

@@ -201,6 +201,8 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
         text = render(env, MEETING_TEMPLATE, context, tset)
         title, subject, kind = meeting.meeting.title, context["meeting"].subject, "meeting brief"
         stem = f"{safe_name(meeting.meeting.id)}-{meeting.meeting.meeting.date}"
+        if req.marking_limit:  # the lower copy never replaces the full brief's file
+            stem += f"-{safe_name(req.marking_limit).lower()}-copy"
         marking = context["build"].marking  # the highest the copy holds
 
     names = [fb.countries[c].name for c in brief.countries]
