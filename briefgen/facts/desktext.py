@@ -81,9 +81,10 @@ _SPELLED = ("three", "four", "five", "six", "seven", "eight", "nine", "ten", "el
             "half", "percent", "per cent")
 _FIGURE = re.compile(
     # an amount: a currency sign or code before a number
-    r"(?P<amount>(?:US\$|[$€£¥₹₸]|\b(?:USD|EUR|GBP|PKR|KZT|Rs\.?)\s?)\s?\d[\d,.]*)"
-    # digits not glued to letters (G20, EXPO-2017, COP29 and CO2 are names)
-    r"|(?P<number>(?<![\w-])\d[\d,.]*(?:\s?%)?(?![\w-]*[A-Za-z]))"
+    r"(?P<amount>(?:US\$|[$€£¥₹₸]|\b(?:USD|EUR|GBP|PKR|KZT|Rs\.?)\s?)\s?\d[\d,.]*(?:[a-z]{1,3}\b)?)"
+    # digits, with what a figure carries after it (1bn, 15th, 40m, 12%); digits after letters or a
+    # hyphen are part of a name (G20, EXPO-2017, COP29, CO2)
+    r"|(?P<number>(?<![\w-])\d[\d,.]*(?:\s?%|[a-z]{1,3}\b)?)"
     # a month: a date typed in words ("in December", "15 March")
     r"|(?P<month>\b(?:" + "|".join(MONTHS) + r")\b)"
     r"|(?P<spelled>\b(?:" + "|".join(_SPELLED) + r")(?:-\w+)?\b)",
