@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from briefgen.build.pipeline import BuildRequest, load_inputs, prepare
 from briefgen.document import model
-from briefgen.preview.notes import note_map, recording_cites
+from briefgen.preview.notes import note_map
 from briefgen.preview.server import make_server
 from briefgen.preview.session import Session
 from factbase_maker import source, write_workspace
@@ -29,9 +29,8 @@ BRIEF = "data/briefs/pakistan-kazakhstan.yaml"
 
 def _notes(workspace, brief_id=None):
     config, fb = load_inputs(workspace)
-    with recording_cites() as calls:
-        prepared = prepare(BuildRequest(workspace, brief=brief_id, as_of=AS_OF), loaded=(config, fb))
-    return prepared, fb, note_map(prepared, fb, prepared.brief_id, calls)
+    prepared = prepare(BuildRequest(workspace, brief=brief_id, as_of=AS_OF), loaded=(config, fb))
+    return prepared, fb, note_map(prepared, fb, prepared.brief_id)
 
 
 def _markers(document) -> list[tuple[int, int, str]]:

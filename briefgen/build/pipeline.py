@@ -45,6 +45,7 @@ class BuildRequest:
     pdf_standard: str | None = None  # ua-1, a-2b, a-2u; None: briefgen.toml's pdf_standard
     final: bool = False  # a meeting brief: refuse while anything is uncleared
     marking_limit: str | None = None  # a meeting brief: leave out sections marked above this
+    changes: object | None = None  # a context.ChangesBox: the "Changes since the edition of" box on page 1
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Prepared:
     context: dict  # what the templates saw (the cover note reuses it)
     warnings: list[str] = field(default_factory=list)
     pdf_standard: str = "ua-1"
+    cites: list = field(default_factory=list)  # every `cite` call of the render (context.Cited), in reading order
 
 
 def build_time() -> tuple[datetime, bool]:
@@ -186,9 +188,10 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     env = _environment(tset, locale)
     pending: list[Problem] = []  # what stops a final meeting brief
     advice: list[Problem] = []
+    cites: list = []  # every cite() of the render (context.Cited): what the brief printed
     if meeting is None:
         sections = _sections(config, ws, {name for name, _ in resolve_all(tset)}) or DEFAULT_SECTIONS
-        context = build_context(fb, brief, info, sections)
+        context = build_context(fb, brief, info, sections, cites=cites, changes=req.changes)
         text = render(env, ENTRY_TEMPLATE, context, tset)
         title, subject, kind = brief.title, brief.subject, "bilateral brief"
         stem = f"{safe_name(brief_id)}-brief-{as_of.isoformat()}"
@@ -227,6 +230,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
     found = brief_freshness_warnings(fb, brief_id, as_of, config.stale_after_months, locale)
     return Prepared(config, fb, brief_id, text, document, theme, _reference_docx(tset), stem,
                     templates=tset, context=context, pdf_standard=req.pdf_standard or config.pdf_standard,
+                    cites=cites,
                     warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)))
                     + [str(p) for p in found + as_warnings(pending) + advice])
 
@@ -285,6 +289,11 @@ def _check_locale(locale: str, where: Location | None) -> str:
 _environments: dict[tuple, object] = {}
 
 
+def environment_of(prepared: Prepared):
+    """The Jinja environment `prepared` was rendered in (kept for the process, see below)."""
+    return _environment(prepared.templates, prepared.context["build"].locale)
+
+
 def _environment(tset, locale: str):
     """One Jinja environment per template set and locale, kept for the life of the process so that
     repeated builds (--watch, --all workers) reuse parsed templates; Jinja re-reads changed files."""
@@ -297,12 +306,15 @@ def _environment(tset, locale: str):
     return _environments[key]
 
 
+PAGE_ONE = ("sections/title.md.j2", "sections/changes.md.j2")  # always first: not sections to order
+
+
 def _sections(config: Config, workspace: Path, available: set[str]) -> tuple[str, ...] | None:
     """The section order from briefgen.toml, each checked against the template set."""
     if config.sections is None:
         return None
     known = sorted(n.removeprefix("sections/").removesuffix(".md.j2") for n in available
-                   if n.startswith("sections/") and n != "sections/title.md.j2")  # the title block always comes first
+                   if n.startswith("sections/") and n not in PAGE_ONE)
     unknown = [s for s in config.sections if s not in known]
     if unknown:
         where = config.at("sections")
@@ -367,10 +379,14 @@ def located(exc: FontError, fb: FactBase) -> BriefgenError:
 def build(req: BuildRequest, warn=None) -> list[Path]:
     """Build the requested formats and write them atomically; returns the paths written.
     `warn(message)` is called for each warning (characters left out, and the like)."""
+    prepared = prepare(req)
+    return write(req, prepared, produce(prepared, req.formats), warn)
+
+
+def write(req: BuildRequest, prepared: Prepared, data: dict[str, bytes], warn=None) -> list[Path]:
+    """Report the build's warnings, then write every format made, all or nothing."""
     from briefgen.writers import EXTENSIONS
 
-    prepared = prepare(req)
-    data = produce(prepared, req.formats)
     for message in prepared.warnings:
         (warn or (lambda _m: None))(message)
     out_dir = req.out if req.out is not None else req.workspace / prepared.config.out

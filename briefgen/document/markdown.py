@@ -20,7 +20,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 
 from briefgen.document import model as m
 
-CALLOUT_KINDS = ("keyfacts", "note")
+CALLOUT_KINDS = ("keyfacts", "note", "changes")
 
 _md: MarkdownIt | None = None
 

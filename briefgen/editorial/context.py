@@ -7,7 +7,6 @@ templates stay declarative: they choose order and wording, this module computes.
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -68,15 +67,31 @@ def format_amount(value: float, currency: str, unit: str = "", locale: str = "en
 def cite(*records: Record) -> MarkdownText:
     """Note references to every source the records cite, once each: `[^source-id]`."""
     ids = dict.fromkeys(c.source for r in records for c in r.sources)
-    calls = cite_calls.get()
-    if calls is not None:
-        calls.append((records, tuple(ids)))
     return MarkdownText("".join(f"[^{i}]" for i in ids))
 
 
-cite_calls: ContextVar[list | None] = ContextVar("cite_calls", default=None)
-"""Set to a list, each `cite` call is recorded in it as (records, source ids): the live preview's
-map from a note marker to the records it stands for (a marker in the text names only a source)."""
+@dataclass(frozen=True)
+class Cited:
+    """One `cite` call of a render: the template that made it, the records, their sources' ids."""
+
+    template: str
+    records: tuple[Record, ...]
+    sources: tuple[str, ...]
+
+
+def citing(log: list[Cited]):
+    """`cite` that also logs each call, in the order the brief prints them. A record on the page is
+    cited there, so the log is what the brief printed and where (editions; the preview's map from a
+    note marker to its records)."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def cite_and_log(ctx, *records: Record) -> MarkdownText:
+        marks = cite(*records)
+        log.append(Cited(ctx.name or "", records, tuple(dict.fromkeys(c.source for r in records for c in r.sources))))
+        return marks
+
+    return cite_and_log
 
 
 def note(source: Source) -> MarkdownText:
@@ -123,7 +138,17 @@ def current(records) -> Record | None:
     return records[0] if len(records) == 1 else None
 
 
-def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[str, ...]) -> dict[str, object]:
+@dataclass(frozen=True)
+class ChangesBox:
+    """What changed since an edition (briefgen/editions), as the `changes` box prints it: the
+    edition's date and one plain-text line per change."""
+
+    since: str  # ISO date of the edition compared with
+    items: tuple[str, ...]
+
+
+def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[str, ...],
+                  cites: list[Cited] | None = None, changes: ChangesBox | None = None) -> dict[str, object]:
     used = {c.source for _, r in iter_records(brief) for c in r.sources}
     sources = [s for s in fb.sources.values() if s.id in used]
     pair = [fb.countries[code] for code in brief.countries]
@@ -143,8 +168,9 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
         "goals": newest_first(brief.economy.goals),
         "current_goal": current(brief.economy.goals),
         "shared_memberships": shared,
-        "cite": cite,
+        "cite": cite if cites is None else citing(cites),
         "note": note,
+        "changes": changes,
         "citation": partial(cite_source, locale=info.locale),
         **editorial_context(fb, brief, info, sources),
     }

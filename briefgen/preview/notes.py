@@ -2,7 +2,7 @@
 source and the file and line of each record.
 
 A marker in the text names only a source (`[^source-id]`), and one source may back dozens of
-sentences, so the records come from the `cite` calls the render made (`context.cite_calls`), matched
+sentences, so the records come from the `cite` calls the render made (`Prepared.cites`), matched
 to the markers in reading order. The match is checked against the document the parser made: when a
 template printed a `cite` twice, out of order, or wrote a marker by hand, the sequences differ and
 every marker of that note shows all of the brief's records that cite the source instead; the preview
@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from contextlib import contextmanager
 
-from briefgen.editorial.context import cite_calls
 from briefgen.facts.schema import iter_records
 from briefgen.document.model import NoteRef, Notes
 
@@ -23,18 +21,7 @@ from briefgen.document.model import NoteRef, Notes
 _REF = re.compile(r"(?<!\\)\[\^([a-z0-9][a-z0-9-]*)\](?!:)")
 
 
-@contextmanager
-def recording_cites():
-    """Collect the `cite` calls of the render inside the block; yields the list they go into."""
-    calls: list = []
-    token = cite_calls.set(calls)
-    try:
-        yield calls
-    finally:
-        cite_calls.reset(token)
-
-
-def note_map(prepared, fb, brief_id: str, calls: list) -> dict[str, dict]:
+def note_map(prepared, fb, brief_id: str) -> dict[str, dict]:
     """{"N": the source and every record citing it; "N-K": the records of the Kth marker of note N}."""
     brief = fb.briefs[brief_id]
     rel = fb.brief_files[brief_id]
@@ -46,7 +33,7 @@ def note_map(prepared, fb, brief_id: str, calls: list) -> dict[str, dict]:
     for label, n in numbers.items():
         cited = [r for r, _ in where.values() if any(c.source == label for c in r.sources)]
         notes[str(n)] = _entry(label, cited, where, rel, fb)
-    flat = [(label, records) for records, labels in calls for label in labels]
+    flat = [(label, call.records) for call in prepared.cites for label in call.sources]
     if [label for label, _ in flat] != [label for label, _, _ in refs]:
         return notes
     placed = _clusters(refs, [records for _, records in flat], numbers)

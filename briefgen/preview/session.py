@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from briefgen.facts.attribution import factbase_warnings
 from briefgen.build.pipeline import BuildRequest, load_inputs, prepare
 from briefgen.errors import BriefgenError, Problem
-from briefgen.preview.notes import note_map, recording_cites
+from briefgen.preview.notes import note_map
 from briefgen.preview.writer_process import BACKGROUND_FORMATS, WriterProcess, outcome
 
 
@@ -125,9 +125,8 @@ class Session:
 
         start = time.perf_counter()
         try:
-            with recording_cites() as calls:
-                prepared = prepare(replace(self.request, brief=brief_id), loaded=(config, fb))
-            notes = note_map(prepared, fb, brief_id, calls)
+            prepared = prepare(replace(self.request, brief=brief_id), loaded=(config, fb))
+            notes = note_map(prepared, fb, brief_id)
             html = get_writer("html")(prepared.document, WriterOptions(prepared.theme))
         except BriefgenError as exc:
             self._publish(brief_id, problems=tuple(exc.problems))

@@ -72,7 +72,7 @@ class WriterProcess:
             self._pool.submit(int)
 
     def submit(self, prepared: Prepared, formats: tuple[str, ...] = BACKGROUND_FORMATS) -> Future:
-        lite = replace(prepared, factbase=None, templates=None, context={}, warnings=[])
+        lite = replace(prepared, factbase=None, templates=None, context={}, warnings=[], cites=[])
         try:
             return self._pool.submit(_write, lite, formats)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one for this save
