@@ -40,6 +40,7 @@ LIMITS = {
     "logo": 10 * MB,
     "font": 64 * MB,
     "reference": 20 * MB,
+    "edition": 20 * MB,
 }
 
 # Kernel pseudo-file systems: their "regular" files (/proc/self/environ) are views of the machine.
