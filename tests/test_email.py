@@ -483,7 +483,7 @@ def test_plain_smtp_to_loopback_delivers(ws, run_cli, built, smtp_server):
     code, out, err = email_cli(run_cli, ws, "--to", TO, "--cc", CC, "--from", FROM, "--format", "pdf",
                                "--smtp", f"127.0.0.1:{port}", "--smtp-security", "none")
     assert code == 0, err
-    assert err == ""  # loopback: no warning about sending in clear
+    assert err == "edition recorded: editions/pakistan-kazakhstan/2026-11-26.json\n"  # loopback: no warning about sending in clear
     assert out.strip() == f"sent to {TO}, {CC} via 127.0.0.1:{port}"
     [envelope] = sink.envelopes
     assert envelope.mail_from == "cad@example.org"

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from briefgen.cli import build, mail, preview, sources, templates  # noqa: F401  (each registers its commands on `app`)
+from briefgen.cli import build, editions, mail, preview, sources, templates  # noqa: F401  (each registers its commands on `app`)
 from briefgen.cli.app import app, safe, state
 
 

@@ -50,6 +50,11 @@ TemplateOpt = Annotated[Optional[Path], typer.Option("--template", "-t", callbac
 LocaleOpt = Annotated[Optional[str], typer.Option("--locale", help="Locale for dates, e.g. en_GB, en_US.")]
 
 
+ChangesSinceOpt = Annotated[Optional[str], typer.Option(
+    "--changes-since", metavar="last|DATE", help="Put a 'Changes since the edition of <date>' box on page 1: since "
+    "the last recorded edition, or the newest one on or before DATE (YYYY-MM-DD).")]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefgen {__version__}")

@@ -10,6 +10,7 @@ import typer
 
 from briefgen.cli.app import (
     AsOfOpt,
+    ChangesSinceOpt,
     LocaleOpt,
     MarkingOpt,
     PdfStandard,
@@ -72,6 +73,9 @@ def build(
     marking_limit: Annotated[Optional[str], typer.Option(
         "--marking-limit", metavar="MARKING", help="Meeting briefs: build the copy for readers cleared to MARKING, "
         "leaving out sections marked higher (e.g. --marking-limit OFFICIAL).")] = None,
+    edition: Annotated[bool, typer.Option("--edition", help="Record this build as an edition (editions/<brief>/), "
+                                          "to compare later builds with.")] = False,
+    changes_since: ChangesSinceOpt = None,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Build a brief (a country brief or a meeting brief) and print the path of every file written."""
@@ -84,7 +88,19 @@ def build(
                            as_of=parse_date(as_of), template=template, locale=locale,
                            pdf_standard=pdf_standard.value if pdf_standard else None, final=final,
                            marking_limit=marking_limit)
-    if all_briefs:
+    if edition or changes_since:
+        if all_briefs or watch:
+            raise typer.BadParameter("--edition and --changes-since build one brief: give no --all or --watch",
+                                     param_hint="--edition / --changes-since")
+        from briefgen.editions.publish import build_and_record
+        from briefgen.files.root import shown
+
+        paths, recorded = build_and_record(request, changes_since, edition, warn=warn)
+        for path in paths:
+            typer.echo(safe(path))
+        if recorded:
+            typer.echo(f"edition recorded: {shown(recorded, workspace)}", err=True)  # as `diff` names it
+    elif all_briefs:
         _build_all(request, jobs)
     elif watch:
         from briefgen.build.watch import watch as watch_and_build

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from briefgen.cli.app import (
+    ChangesSinceOpt,
     WorkspaceOpt,
     absolute,
     app,
@@ -42,6 +43,9 @@ def email_brief(
                                                      "the environment variable BRIEFGEN_SMTP_PASSWORD.")] = None,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest total of attachments, in MB "
                                             "(1 MB = 1,048,576 bytes).")] = 10.0,
+    changes_since: ChangesSinceOpt = None,
+    no_edition: Annotated[bool, typer.Option("--no-edition", help="Do not record what is sent as an edition "
+                                             "(editions/<brief>/).")] = False,
     workspace: WorkspaceOpt = Path("."),
 ) -> None:
     """Email a brief: write a draft (--outbox DIR) or send it (--smtp HOST). A message that cannot be sent is
@@ -69,7 +73,7 @@ def email_brief(
                            as_of=parse_date(as_of), template=template, locale=locale),
         to=tuple(to), cc=tuple(cc or ()), sender=sender, subject=subject, outbox=outbox, smtp=smtp,
         smtp_security=smtp_security, smtp_user=smtp_user, password=password,
-        max_size=int(max_size * MB))
+        max_size=int(max_size * MB), changes_since=changes_since)
     composed = compose(request)
     for warning in composed.warnings:
         typer.echo(f"warning: {safe(warning)}", err=True)
@@ -78,5 +82,11 @@ def email_brief(
     else:
         deliver(composed.message, composed.smtp, composed.outbox, composed.name)
         typer.echo(f"sent to {', '.join(composed.recipients)} via {composed.smtp.where}")
+    if not no_edition:  # what went out is an edition: later builds can say what changed since
+        from briefgen.editions.publish import record_from
+        from briefgen.files.root import shown
+
+        recorded = record_from(workspace, composed.prepared, composed.data, "email")
+        typer.echo(f"edition recorded: {shown(recorded, workspace)}", err=True)  # as `diff` names it
 
 

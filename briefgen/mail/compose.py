@@ -84,6 +84,7 @@ class EmailRequest:
     password: str | None = field(default=None, repr=False)  # from BRIEFGEN_SMTP_PASSWORD
     max_size: int = DEFAULT_MAX_SIZE
     ssl_context: ssl.SSLContext | None = field(default=None, repr=False, compare=False)
+    changes_since: str | None = None  # 'last' or a date: the changes box in the brief and the cover note
 
 
 @dataclass
@@ -94,6 +95,8 @@ class Composed:
     outbox: Path  # where a draft goes: --outbox, or briefgen.toml `outbox` in the workspace
     smtp: SmtpSettings | None
     warnings: list[str] = field(default_factory=list)
+    prepared: object = None  # the brief as built (an edition is recorded from it once the message is out)
+    data: dict[str, bytes] = field(default_factory=dict)  # each attached format's bytes
 
 
 def compose(req: EmailRequest) -> Composed:
@@ -171,6 +174,10 @@ def compose(req: EmailRequest) -> Composed:
         raise
     if problems:
         raise InvalidInput(problems)
+    if req.changes_since is not None:
+        from briefgen.editions.publish import with_changes_box
+
+        prepared = with_changes_box(breq, prepared, req.changes_since)
     data = produce(prepared, breq.formats)
     warnings += prepared.warnings  # after produce: the writers add theirs (characters left out...)
     attachments = [Attachment(f"{prepared.stem}{EXTENSIONS[fmt]}", data[fmt], CONTENT_TYPES[fmt])
@@ -192,4 +199,5 @@ def compose(req: EmailRequest) -> Composed:
     message = build_message(sender=sender, to=to, cc=cc, subject=subject, text=text, html=html,
                             attachments=attachments)
     outbox = req.outbox if req.outbox is not None else ws / prepared.config.outbox
-    return Composed(message, prepared.stem, [a.addr_spec for a in (*to, *cc)], outbox, settings, warnings)
+    return Composed(message, prepared.stem, [a.addr_spec for a in (*to, *cc)], outbox, settings, warnings,
+                    prepared, data)
