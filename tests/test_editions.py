@@ -282,3 +282,11 @@ def test_an_edition_that_went_out_before_can_be_recorded_from_the_data(run_cli, 
     assert (m["date"], m["as_of"], m["recorded_by"]) == ("2025-11-28", "2025-11-28", "editions record") and m["pages"] >= 3
     code, out, _ = run_cli("diff", "--as-of", "2025-11-28", "-w", str(repo_workspace))
     assert out.endswith("No changes.\n")
+
+
+def test_a_meeting_brief_is_not_an_edition_of_its_own(run_cli, repo_workspace, tmp_path):
+    meeting = next((repo_workspace / "data" / "meetings").glob("*.yaml")).stem
+    code, out, err = run_cli("build", meeting, "--edition", "-o", str(tmp_path / "out"), "-w", str(repo_workspace))
+    assert code == 2 and "editions are kept for country briefs, not meeting briefs: record and compare " \
+        "'pakistan-kazakhstan', the country brief it draws on" in err
+    assert not (tmp_path / "out").exists() and not (repo_workspace / "editions").exists()

@@ -87,6 +87,7 @@ def email_brief(
         from briefgen.files.root import shown
 
         recorded = record_from(workspace, composed.prepared, composed.data, "email")
-        typer.echo(f"edition recorded: {shown(recorded, workspace)}", err=True)  # as `diff` names it
+        if recorded:
+            typer.echo(f"edition recorded: {shown(recorded, workspace)}", err=True)  # as `diff` names it
 
 

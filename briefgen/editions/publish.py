@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefgen.build.pipeline import BuildRequest, Prepared, prepare, produce, write
 from briefgen.editions.diff import Changes, compare
-from briefgen.editions.record import record_edition
+from briefgen.editions.record import is_country_brief, record_edition
 from briefgen.editions.report import box_items
 from briefgen.editions.store import list_editions, pick, write_edition
 from briefgen.editorial.context import ChangesBox
@@ -35,12 +35,18 @@ def with_changes_box(req: BuildRequest, prepared: Prepared, since: str | None) -
 def build_and_record(req: BuildRequest, since: str | None, record: bool, warn=None) -> tuple[list[Path], Path | None]:
     """`build`, with the changes box (`since`) and an edition recorded (`record`) once every file is
     written. Returns (the paths written, the edition's path or None)."""
-    prepared = with_changes_box(req, prepare(req), since)
+    prepared = prepare(req)
+    if not is_country_brief(prepared):  # refused before anything is written
+        record_edition(prepared, {}, "build")
+    prepared = with_changes_box(req, prepared, since)
     data = produce(prepared, req.formats)
     paths = write(req, prepared, data, warn)
     return paths, record_from(req.workspace, prepared, data, "build") if record else None
 
 
-def record_from(workspace: Path, prepared: Prepared, data: dict[str, bytes], recorded_by: str) -> Path:
-    """Record the edition a brief went out in (`email`: once the draft is written or the message sent)."""
+def record_from(workspace: Path, prepared: Prepared, data: dict[str, bytes], recorded_by: str) -> Path | None:
+    """Record the edition a country brief went out in (`email`: once the draft is written or the message
+    sent); None for a meeting brief."""
+    if not is_country_brief(prepared):
+        return None
     return write_edition(workspace, record_edition(prepared, data, recorded_by))

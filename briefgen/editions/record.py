@@ -15,6 +15,7 @@ from datetime import date
 from briefgen.document import model
 from briefgen.editions.wording import COUNTRY_FIELDS
 from briefgen.editorial import views
+from briefgen.errors import UsageError
 from briefgen.facts.schema import iter_records
 
 FORMAT = 1  # the manifest's layout; a reader refuses others
@@ -27,9 +28,17 @@ def section_of(template: str) -> str:
     return name.removesuffix(".j2").removesuffix(".md")
 
 
+def is_country_brief(prepared) -> bool:
+    """Editions are kept for country briefs; a meeting brief's annexes are views of its country brief."""
+    return "meeting" not in prepared.context
+
+
 def record_edition(prepared, data: dict[str, bytes], recorded_by: str, day: date | None = None) -> dict:
     """The manifest of the brief `prepared` made; `data` holds the bytes of each format built (the PDF
     gives the page count). The edition is of the build's day, or `day`."""
+    if not is_country_brief(prepared):
+        raise UsageError("editions are kept for country briefs, not meeting briefs: record and compare "
+                         f"'{prepared.brief_id}', the country brief it draws on")
     ctx = prepared.context
     fb, brief = prepared.factbase, ctx["brief"]
     info = ctx["build"]
