@@ -190,3 +190,72 @@ def _interval(start: date, end: date, skeleton: str, locale: str) -> str | None:
         return None
     return "".join(parse_pattern(re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)).apply(day, Locale.parse(locale))
                    for pattern, day in zip(formats[differs], (start, end)))
+
+
+# --- dates news writes relative to a report's own date -----------------------------------------
+
+
+def year_near(month: int, day: int, near: date, within_days: int = 7) -> int | None:
+    """The year in which `month`/`day` falls within `within_days` of `near` ('Feb 4' near
+    2026-02-05 is 2026; 'Dec 31' near 2027-01-01 is 2026), or None when no year does."""
+    for year in (near.year, near.year - 1, near.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # 29 February of a common year
+            continue
+        if abs((candidate - near).days) <= within_days:
+            return year
+    return None
+
+
+RELATIVE_PRECISION = {"day": 3, "weekday": 3, "week": 3, "month": 2, "day_of_month": 2, "year": 1}
+"""How precise a report's own date must be for each kind of relative date: 'on Tuesday' needs its
+day, 'last month' its month, 'last year' its year."""
+
+
+def relative_date(kind: str, shift: int, anchor: str, number: int | None = None) -> str | None:
+    """The date a relative expression means in a report dated `anchor` (a partial date), as a
+    partial date or a range START/END; None when `anchor` is not precise enough (see
+    RELATIVE_PRECISION) or the day does not exist ('the 31st of next month' in February).
+
+    kind 'day': shift days from the report's day (today 0, yesterday -1, tomorrow 1);
+    'weekday': the last `number` weekday (0 Monday) on or before the report's day, `shift` -1 for
+    'last Tuesday' (strictly before); 'week': the Monday-to-Sunday week `shift` weeks away (this
+    week only up to the report's day); 'month', 'year': the month or year `shift` away;
+    'day_of_month': day `number` of the month `shift` away ('on the 15th of this month')."""
+    parts = _parts(anchor) if PARTIAL.fullmatch(anchor) else []
+    if len(parts) < RELATIVE_PRECISION[kind]:
+        return None
+    if kind == "year":
+        return str(parts[0] + shift)
+    if kind in ("month", "day_of_month"):
+        index = parts[0] * 12 + parts[1] - 1 + shift
+        year, month = index // 12, index % 12 + 1
+        if kind == "month":
+            return f"{year:04d}-{month:02d}"
+        return date(year, month, number).isoformat() if day_problem(year, month, number) is None else None
+    day = date(*parts)
+    if kind == "day":
+        return date.fromordinal(day.toordinal() + shift).isoformat()
+    if kind == "weekday":
+        back = (day.weekday() - number) % 7 or (7 if shift < 0 else 0)
+        return date.fromordinal(day.toordinal() - back).isoformat()
+    monday = date.fromordinal(day.toordinal() - day.weekday() + 7 * shift)
+    end = day if shift == 0 else date.fromordinal(monday.toordinal() + 6)
+    return monday.isoformat() if end == monday else f"{monday.isoformat()}/{end.isoformat()}"
+
+
+def stated_by(value: str) -> set[str]:
+    """The partial dates a date or range states: a day its month and year too; a range within one
+    month that month ('last week' in the middle of February states February 2026), within one year
+    that year; a range itself as START/END."""
+    start, _, end = value.partition("/")
+    out = {value} if end else set()
+    ends = [start, end] if end else [start]
+    for size in (7, 4):
+        cut = {e[:size] for e in ends}
+        if len(cut) == 1 and all(len(e) >= size for e in ends):
+            out.add(cut.pop())
+    if not end:
+        out.add(start)
+    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from briefgen.sources.intake import dateline, text_dates
 from briefgen.sources.quotefind import sentences
 from briefgen.facts.quotes import SourceText, fold
 
@@ -50,17 +49,3 @@ def test_one_paragraph_a_line_is_not_joined_at_short_lines():
     text = f"Also read: Foreign Ministers of Tajikistan and Pakistan meet\nRelations\n{long_line}\n"
     found = [s for _, s in sentences(text)]
     assert found[:2] == ["Also read: Foreign Ministers of Tajikistan and Pakistan meet", "Relations"]
-
-
-def test_text_dates():
-    found = text_dates("Islamabad, 12 June 2023\nOn March 3rd, 2024 and 2024-05-06.\n31 February 2024 is no date.")
-    assert [(d.line, d.written, d.iso) for d in found] == [
-        (1, "12 June 2023", "2023-06-12"), (2, "March 3rd, 2024", "2024-03-03"), (2, "2024-05-06", "2024-05-06")]
-
-
-def test_dateline():
-    assert dateline("Tashkent, 30 July 2022 (TDI): During the SCO meeting, the ministers met.")[:2] == (1, "Tashkent")
-    assert dateline("Joint statement\n\n12 June 2023\nText.")[:2] == (3, None)
-    assert dateline("New York, June 12, 2023 — The envoys met.")[1] == "New York"
-    assert dateline("The ministers met on 12 June 2023 in Islamabad.") is None  # an event, not a dateline
-    assert dateline("a\nb\nc\nd\ne\nIslamabad, 12 June 2023") is None  # too far down to be one

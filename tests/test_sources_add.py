@@ -291,8 +291,8 @@ def test_pdf_from_a_url(case_workspace, run_cli, server):
     # the dateline gives the place and the date; the PDF's creation date (reportlab's invariant
     # 2000-01-01) is shown beside it, not silently dropped
     assert record["place"] == "Islamabad" and record["date"] == "2023-06-12"
-    assert "date: 2023-06-12 is from the dateline on line 3" in out
-    assert "(the PDF's creation date says 2000-01-01)" in out
+    assert "date: 2023-06-12  (from the dateline on line 3 ('Islamabad, 12 June 2023'))" in out
+    assert "note: the PDF's creation date says 2000-01-01" in out
 
     cite(ws, "joint-statement", STATEMENT[3])
     code, out, err = run_cli("check", "-w", str(ws))

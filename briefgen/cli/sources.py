@@ -45,8 +45,8 @@ def sources_add(
     typer.echo(f"added source '{added.source_id}': {added.text_file} ({added.lines} lines)"
                + (f", original kept as {added.original}" if added.original else ""))
     typer.echo("filled in data/sources.yaml:")
-    for name, value in added.filled:
-        typer.echo(f"  {name}: {value}")
+    for name, value, origin in added.filled:
+        typer.echo(f"  {name}: {value}" + (f"  (from {origin})" if origin else ""))
     typer.echo("check:")
     for note in added.to_check:
         typer.echo(f"  - {note}")

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefgen.sources import intake
+from briefgen.sources import intake, reporthead
 from briefgen.errors import BriefgenError, InvalidInput, Location, Problem
 from briefgen.workspace import SEEDS_DIR, SOURCES_FILE
 from briefgen.files.root import LIMITS, MB, FileRefused, Root, read_regular, shown
@@ -43,7 +43,7 @@ class Added:
     source_id: str
     text_file: str  # workspace-relative
     original: str | None  # workspace-relative; None when the text file is the original
-    filled: list[tuple[str, str]]  # (field, value) written to the record
+    filled: list[tuple[str, str, str]]  # (field, value, where the value came from) written to the record
     to_check: list[str] = field(default_factory=list)
     lines: int = 0
 
@@ -276,7 +276,9 @@ def _refuse_known_text(root: Root, text: str, existing: list[dict]) -> None:
 
 def _id_stem(doc: intake.Extracted, name: str) -> str:
     """A readable id from the title (else the file or page name), cut at a word boundary."""
-    base = doc.title or Path(unquote(urlsplit(name).path)).stem or doc.publisher or "source"
+    # a headline read from the text is long and may be wrong: a file's own name is the better id then
+    title = doc.title if not doc.origins.get("title", "").startswith("line ") else None
+    base = title or Path(unquote(urlsplit(name).path)).stem or doc.publisher or "source"
     slug = safe_name(base)
     if slug == "brief" and "brief" not in base.lower():  # safe_name's stand-in for a name with no ASCII letters
         slug = "source"
@@ -335,23 +337,31 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
                             for e in exc.errors(include_url=False, include_input=False))
         raise SourceAddError(f"the record this document gives is not valid: {reasons[:500]}") from None
 
-    check.append("label: a short description for the source notes" + (" (now the title)" if doc.title else ""))
-    check.append(f"kind: '{record['kind']}' says only the file type; e.g. 'press release', 'joint statement', "
-                 "'news report'")
+    news = next((how for how in (doc.origins.get("publisher", ""), doc.origins.get("author", ""))
+                 if how.startswith(("the agency tag", "the byline"))), None)
+    if doc.title:
+        check.append("label: now the title; shorten it to a description if you like (source notes print the "
+                     "title; the label stands where a document has none)")
+    else:
+        check.append(f"label: '{record['label']}' is a placeholder: write a short description for the source notes; "
+                     "`check` warns until you do")
+    check.append(f"kind: '{record['kind']}' says only the file type: write what the document is, e.g. 'news report', "
+                 "'press release', 'joint statement'" + (f" (it reads like a news report: {news})" if news else "")
+                 + "; `check` warns until you do")
     if "type" in known and record.get("type") is None:
         check.append("type: official, news, research or commentary (or give --type); `check` warns until it is set")
     for name, why in (("title", "the document's own headline"), ("publisher", "who published it"),
                       ("author", "who wrote it"), ("place", "where it was issued")):
         if name in known and record.get(name) is None:
-            check.append(f"{name}: not found; add it if the document names {why}")
-    if doc.place:
-        check.append(f"place: '{doc.place}' is from the dateline; make sure it is where the document was issued")
-    if doc.date:
-        check.append(f"date: {doc.date} is from {doc.date_from}; make sure it is the publication date"
-                     + "".join(f" ({note})" for note in doc.notes))
-    else:
-        check.append("date: none found (written as 'undated'); add it if the document is dated")
-    others = [d for d in intake.text_dates(doc.text) if d.iso != doc.date]
+            check.append(f"{name}: not found; add it if the document names {why}"
+                         + "".join(f"; seen: {c}" for c in doc.candidates.get(name, [])))
+    if not doc.date:
+        seen = doc.candidates.get("date", [])
+        check.append("date: not proved, written as 'undated'" + "".join(f"; seen: {c}" for c in seen)
+                     + "; write the date the document was issued (date: YYYY-MM-DD), or keep 'undated' if it has none"
+                     + ("; `check` warns while the text states a full date" if reporthead.text_dates(doc.text) else ""))
+    check += [f"note: {note}" for note in doc.notes]
+    others = [d for d in reporthead.text_dates(doc.text) if d.iso != doc.date]
     if others:
         shown = list({d.iso: d for d in others}.values())[:5]
         listed = "; ".join(f"line {d.line}: {d.written}" for d in shown)
@@ -366,8 +376,14 @@ def _record(source_id: str, source_type: str | None, doc: intake.Extracted, fmt:
             check.append("accessed: when the page was saved")
     check += doc.damage
     check.append(f"{text_rel}: read it through; extraction can keep a caption or drop a paragraph")
-    filled = [(k, v) for k, v in record.items() if k not in ("id", "file") and v is not None]
+    origins = doc.origins | {"label": doc.origins.get("title", ""), "accessed": "",
+                             "url": "" if url else "the saved page's own link"}
+    filled = [(k, v, origins.get(k, "")) for k, v in record.items() if k not in ("id", "file") and v is not None]
     return record, Added(source_id, text_rel, None, filled, check)
+
+
+def intake_dates(doc: intake.Extracted) -> list:
+    return reporthead.text_dates(doc.text)
 
 
 def _scalar(key: str, value: str | None) -> str:

@@ -14,9 +14,10 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from briefgen.errors import BriefgenError
+from briefgen.sources import reporthead
 
 # The document kinds briefgen reads, with the `kind` a source record gets and the original's suffix.
 HTML, PDF, DOCX, TEXT = "html", "pdf", "docx", "text"
@@ -45,10 +46,22 @@ class Extracted:
     author: str | None = None
     publisher: str | None = None
     date: str | None = None  # ISO, possibly partial
-    date_from: str = ""  # where `date` came from, said to the user
     place: str | None = None  # from a dateline
+    origins: dict[str, str] = field(default_factory=dict)  # field -> where its value came from, said to the user
+    candidates: dict[str, list[str]] = field(default_factory=dict)  # field -> what was seen but not proved
     notes: list[str] = field(default_factory=list)  # what the user should know about the extraction
     damage: list[str] = field(default_factory=list)  # what the reading library found wrong with the file
+
+    def fill(self, name: str, value: str, origin: str) -> None:
+        setattr(self, name, value)
+        self.origins[name] = origin
+
+    def from_metadata(self, where: str) -> Extracted:
+        """Say that the values set so far came from the file's metadata."""
+        for name in ("title", "author", "publisher"):
+            if getattr(self, name) is not None:
+                self.origins.setdefault(name, where)
+        return self
 
 
 def detect_format(data: bytes, name: str = "", media_type: str = "") -> str | None:
@@ -83,26 +96,40 @@ def extract(data: bytes, fmt: str, url: str | None = None, charset: str | None =
     extracted.text = clean_text(extracted.text)
     if not extracted.text.strip():
         raise ExtractError(_EMPTY[fmt])
-    _use_dateline(extracted)
+    _use_head(extracted)
     return extracted
 
 
-def _use_dateline(doc: Extracted) -> None:
-    """A dateline ('Islamabad, 12 June 2023') is the document's own word on where and when. Its
-    place is recorded; its date is taken over a file's creation date (which says when the file was
-    made, not when the document was issued), never over a web page's publication date. Either way
-    the other date is kept in the notes, so the user sees both."""
-    found = dateline(doc.text)
-    if found is None:
-        return
-    line, place, when = found
-    doc.place = place
-    if doc.date == when.iso:
-        doc.date_from += f" and the dateline on line {line}"
-    elif doc.date is None or doc.format != HTML:
-        if doc.date:
-            doc.notes.append(f"{doc.date_from} says {doc.date}")
-        doc.date, doc.date_from = when.iso, f"the dateline on line {line}"
+def _use_head(doc: Extracted) -> None:
+    """What the report's head states (headline, byline, date line, dateline: see reporthead) fills
+    what the file's metadata left empty. A date the text states is the document's own word on when
+    it was issued: it is taken over a file's creation date (which says when the file was made),
+    never over a web page's publication date; either way the other date is kept in the notes."""
+    head = reporthead.read_head(doc.text)
+    for name, found in (("title", head.title), ("author", head.author), ("place", head.place)):
+        if found is not None and getattr(doc, name) is None:
+            doc.fill(name, found.value, found.how)
+    if head.agency is not None:
+        tag = head.agency.value
+        named = reporthead.AGENCIES.get(tag.upper())
+        if doc.publisher is None:
+            known = f"; {tag} is {named}" if named and named != tag else ""
+            doc.fill("publisher", tag, f"the agency tag in {head.agency.how}{known}")
+        elif tag.casefold() not in doc.publisher.casefold():
+            doc.notes.append(f"{head.agency.how} names the agency {tag}: the report is the agency's, published by "
+                             f"{doc.publisher}")
+    if head.date is not None:
+        when = head.date
+        if doc.date == when.value:
+            doc.origins["date"] += f" and {when.how}"
+        elif doc.date is None or doc.format != HTML:
+            if doc.date:
+                doc.notes.append(f"{doc.origins['date']} says {doc.date}")
+            doc.fill("date", when.value, when.how)
+    for name, seen in head.candidates.items():
+        if getattr(doc, name) is None:
+            doc.candidates.setdefault(name, []).extend(seen)
+    doc.notes += head.notes
 
 
 _EMPTY = {
@@ -173,9 +200,10 @@ def _html(data: bytes, url: str | None, charset: str | None) -> Extracted:
     if doc is None or len((doc.text or "").split()) < _MIN_WORDS:
         # on a page with no article the extractor falls back to whatever text there is ('Home')
         raise ExtractError(_EMPTY[HTML])
-    out = Extracted(HTML, doc.text, title=_clean(doc.title), author=_clean(doc.author), publisher=_clean(doc.sitename))
+    out = Extracted(HTML, doc.text, title=_clean(doc.title), author=_clean(doc.author),
+                    publisher=_clean(doc.sitename)).from_metadata("the page's metadata")
     if doc.date and _iso(doc.date):
-        out.date, out.date_from = _iso(doc.date), "the page's metadata"
+        out.fill("date", _iso(doc.date), "the page's metadata")
     return out
 
 
@@ -212,12 +240,13 @@ def _pdf(data: bytes, url: str | None, charset: str | None) -> Extracted:
                          "text with the original")
     if info is not None:
         out.title, out.author = _clean(info.title), _clean(info.author)
+        out.from_metadata("the PDF's document information")
         try:
             created = info.creation_date
         except (ValueError, TypeError, OverflowError):  # a malformed date in the information dictionary
             created = None
         if created is not None:
-            out.date, out.date_from = created.date().isoformat(), "the PDF's creation date"
+            out.fill("date", created.date().isoformat(), "the PDF's creation date")
     return out
 
 
@@ -264,13 +293,14 @@ def _docx(data: bytes, url: str | None, charset: str | None) -> Extracted:
         else:
             lines.append(block.text)
     props = document.core_properties
-    out = Extracted(DOCX, "\n".join(lines), title=_clean(props.title), author=_clean(props.author))
+    out = Extracted(DOCX, "\n".join(lines), title=_clean(props.title),
+                    author=_clean(props.author)).from_metadata("the Word file's properties")
     try:
         created = props.created
     except (ValueError, TypeError, OverflowError):  # an empty or malformed <dcterms:created>
         created = None
     if created is not None:
-        out.date, out.date_from = created.date().isoformat(), "the Word file's creation date"
+        out.fill("date", created.date().isoformat(), "the Word file's creation date")
     return out
 
 
@@ -311,63 +341,7 @@ def _text(data: bytes, url: str | None, charset: str | None) -> Extracted:
     raise ExtractError("the file is not UTF-8 text: save it as UTF-8 (in Notepad: Save as > Encoding: UTF-8)")
 
 
-# --- dates ----------------------------------------------------------------------------------
-
-_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                       "september", "october", "november", "december"], 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATE_PATTERNS = [
-    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})\b", re.I),
-    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I),
-]
-
-
-@dataclass(frozen=True)
-class TextDate:
-    line: int
-    written: str  # as the text has it
-    iso: str
-
-
-def text_dates(text: str, limit: int = 200) -> list[TextDate]:
-    """Full dates (day, month and year) written in the text, in order, with their line numbers.
-
-    Only the first `limit` lines are read: a publication date stands near the top; dates deep in
-    a long report are events, not its date."""
-    found: list[TextDate] = []
-    for number, line in enumerate(text.split("\n")[:limit], 1):
-        hits = []
-        for pattern in _DATE_PATTERNS:
-            for m in pattern.finditer(line):
-                groups = m.groupdict()
-                month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS.get(groups["month"].lower())
-                try:
-                    iso = date(int(groups["year"]), month, int(groups["day"])).isoformat()
-                except (ValueError, TypeError):
-                    continue
-                hits.append((m.start(), TextDate(number, m.group(0), iso)))
-        found += [hit for _, hit in sorted(hits, key=lambda h: h[0])]
-    return found
-
-
-_PLACE = r"(?P<place>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})"
-
-
-def dateline(text: str, within: int = 5) -> tuple[int, str | None, TextDate] | None:
-    """The line number, place and date of a dateline among the first `within` lines that have text:
-    a line that is a date, or starts 'Place, date' ('Tashkent, 30 July 2022 (TDI): ...')."""
-    lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()][:within]
-    for number, line in lines:
-        for found in text_dates(line):
-            head = line[: line.find(found.written)]
-            rest = line[line.find(found.written) + len(found.written):].strip()
-            m = re.fullmatch(_PLACE + r",\s*", head)
-            if m or (not head.strip() and not rest):
-                return number, (m.group("place") if m else None), TextDate(number, found.written, found.iso)
-    return None
+# --- metadata values -----------------------------------------------------------------------
 
 
 def _iso(value: str | None) -> str | None:
