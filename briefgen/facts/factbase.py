@@ -48,6 +48,7 @@ class FactBase:
     people: People = field(default_factory=People)  # data/people.yaml: who is who (briefgen/facts/people.py)
     documents: dict[str, SourceText] = field(default_factory=dict)  # each source's text, by source id
     meetings: dict[str, LoadedMeeting] = field(default_factory=dict)  # data/meetings, by id
+    notes: list[Problem] = field(default_factory=list)  # how check read what it proved ('on Tuesday' -> a date)
 
     def records_of(self, brief_id: str) -> dict[str, Record]:
         """Every record of a brief by its id."""
@@ -125,7 +126,8 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
             problems.append(Problem(doc.at(("id",)), f"duplicate brief id '{brief.id}' (also in {fb.brief_files[brief.id]})"))
             continue
         problems += _check_brief(brief, doc, fb, countries is not None)
-        problems += check_provenance(brief, doc, fb.countries, skip=unproven, people=people_check)
+        problems += check_provenance(brief, doc, fb.countries, skip=unproven, people=people_check,
+                                     sources=fb.sources, notes=fb.notes)
         brief, unfilled = resolve_participants(brief, fb.people, doc.at)
         problems += unfilled
         fb.briefs[brief.id] = brief

@@ -17,10 +17,11 @@ import re
 from pydantic import BaseModel
 
 from briefgen.errors import Problem
+from briefgen.facts import relativedates
 from briefgen.facts.quotes import fold
 from briefgen.facts.statements import (CURRENCY_MARKS, MONTHS, ORDINAL, ORDINALS, SCALES, THE_PAIR, WORD, Stated,
                                        ordinal, plain_words, read_dates, read_numbers, state)
-from briefgen.facts.schema import PROVENANCE, Brief, Country, iter_records
+from briefgen.facts.schema import PROVENANCE, Brief, Country, Source, iter_records
 from briefgen.files.yamlfile import YamlDoc
 
 # --- checking one record ---------------------------------------------------------------------
@@ -41,8 +42,9 @@ class _RecordCheck:
     """Proves one record's fields; problems collect at the fields' own lines."""
 
     def __init__(self, stated: Stated, loc: tuple, doc: YamlDoc, countries: dict[str, Country],
-                 problems: list[Problem], people=None):
+                 problems: list[Problem], notes: list[Problem] | None = None, people=None):
         self.stated, self.loc, self.doc, self.countries, self.problems = stated, loc, doc, countries, problems
+        self.notes = [] if notes is None else notes  # how a date was proved, when a relative date proved it
         self.people = people  # who is who (briefgen/facts/people_check.py `PeopleCheck`), or None
         self.names_from = stated.plain  # where names are proved: a meeting's point also by the meeting's quotes
 
@@ -98,7 +100,7 @@ class _RecordCheck:
             self.fail(path, f"{name}: {message}")
 
     def date(self, path: tuple, name: str, value: str) -> None:
-        for part in str(value).split("/"):
+        for part in (str(value),) if str(value) in self.stated.relative else str(value).split("/"):
             pieces = part.split("-")
             if len(pieces) == 3:
                 ok, shown = part in self.stated.days, self.stated.date_phrases
@@ -106,9 +108,14 @@ class _RecordCheck:
                 ok, shown = part in self.stated.months, self.stated.date_phrases
             else:
                 ok, shown = part in self.stated.years, self.stated.date_phrases or sorted(self.stated.years)
+            if not ok and part in self.stated.relative:  # 'on Tuesday' in a dated report: say how it was read
+                ok = True
+                self.notes.append(Problem(self.doc.at(self.loc + path), f"{name}: {value} from "
+                                                                        f"{self.stated.relative[part].explain()}"))
             if not ok:
+                hint = relativedates.failure_hint(self.stated.resolutions)
                 self.fail(path, f"{name}: {value} ({_spell_date(part)}) is not in the record's quotes; "
-                          f"{_they_say(shown, 'date' if len(pieces) > 1 else 'year')}")
+                          f"{_they_say(shown, 'date' if len(pieces) > 1 else 'year')}" + (f"; {hint}" if hint else ""))
                 return
 
     def amount(self, path: tuple, name: str, value: float, model: BaseModel) -> None:
@@ -195,8 +202,12 @@ def unstated(text: str, stated: Stated) -> list[str]:
     for phrase in mentioned.date_phrases:
         one = Stated(phrase)
         read_dates(phrase, one)
-        if ((one.days - stated.days) or (one.months - stated.months) or (one.month_days - stated.month_days)
-                or (one.month_names - stated.month_names)):
+        relative = stated.relative.keys()  # what 'on Tuesday' in a dated report states
+        relative_days = {k[5:] for k in relative if len(k) == 10}
+        relative_months = {int(k[5:7]) for k in relative if len(k) in (7, 10)}
+        if ((one.days - stated.days - relative) or (one.months - stated.months - relative)
+                or (one.month_days - stated.month_days - relative_days)
+                or (one.month_names - stated.month_names - relative_months)):
             out.append(f"the date \"{phrase}\" is not in the record's quotes; "
                        f"{_they_say(stated.date_phrases, 'date with a month')}")
     for number in read_numbers(folded):
@@ -265,27 +276,32 @@ def _nearest_phrase(wanted: str, plain: str) -> str:
 
 
 def check_brief(brief: Brief, doc: YamlDoc, countries: dict[str, Country], skip: set[tuple] = frozenset(),
-                people=None) -> list[Problem]:
+                people=None, sources: dict[str, Source] | None = None,
+                notes: list[Problem] | None = None) -> list[Problem]:
     """Every field of every record of `brief` that its own quotes do not state, located by line.
     Records at the paths in `skip` (a quote of theirs is wrong or unknown) are left out. `people`
     proves participants and people's names (`people_check.PeopleCheck`: `participants(meeting, fail)`
-    and `names(text, plain_quotes)`)."""
+    and `names(text, plain_quotes)`). A quote's relative dates ('on Tuesday') are read against the
+    date of its source in `sources`; a date proved that way is said in `notes`."""
 
     problems: list[Problem] = []
-    read_once: dict[tuple[str, ...], Stated] = {}
-    meeting_quotes: dict[tuple, tuple[str, ...]] = {}
+    read_once: dict[tuple[tuple[str, str], ...], Stated] = {}
+    meeting_quotes: dict[tuple, tuple[tuple[str, str], ...]] = {}
+    notes = [] if notes is None else notes
     for loc, record in iter_records(brief):
         if loc in skip and "participants" not in type(record).model_fields:
             continue
-        quotes = tuple(c.quote for c in record.sources)
-        stated = read_once.get(quotes)
+        cited = tuple((c.source, c.quote) for c in record.sources)
+        stated = read_once.get(cited)
         if stated is None:  # records often share a quote; read it once
-            stated = read_once[quotes] = state(list(quotes))
+            stated = read_once[cited] = state([quote for _, quote in cited])
+            stated.resolutions = relativedates.resolve(record.sources, sources or {})
+            stated.relative = relativedates.proved(stated.resolutions)
         if "participants" in type(record).model_fields:
-            meeting_quotes[loc] = quotes
+            meeting_quotes[loc] = cited
             if loc in skip:
                 continue
-        check = _RecordCheck(stated, loc, doc, countries, problems, people)
+        check = _RecordCheck(stated, loc, doc, countries, problems, notes, people)
         if "points" in loc:  # a point may name the meeting's participants ("Mr Bhutto Zardari underlined …")
             meeting = read_once.get(meeting_quotes.get(loc[:loc.index("points")], ()))
             check.names_from = stated.plain + (meeting.plain if meeting else "")

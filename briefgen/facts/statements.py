@@ -170,6 +170,8 @@ class Stated:
     initials: set[str] = field(default_factory=set)  # "UN" from "United Nation(s)"
     plain: str = ""  # lower-case words joined by single spaces, padded: for whole-name search
     said: dict[str, list[str]] = field(default_factory=dict)  # sentence -> its problems, once per sentence
+    resolutions: list = field(default_factory=list)  # relative dates placed against their sources' dates
+    relative: dict = field(default_factory=dict)  # partial date -> the relative expression that states it
 
     def has_number(self, value: float) -> bool:
         return any(n.means(value) for n in self.numbers)
