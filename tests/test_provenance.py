@@ -78,6 +78,9 @@ def workspace(tmp_path):
     ws = tmp_path / "ws"
     shutil.copytree(CASES / BASE_CASE, ws)
     (ws / "seeds" / "note.txt").write_text(SEED, encoding="utf-8")
+    # the note reports talks of February 2026: it cannot be older than they are
+    sources = ws / "data" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace('"2022-07-30"', '"2026-02-10"'), encoding="utf-8")
     return ws
 
 

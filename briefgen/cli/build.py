@@ -41,8 +41,12 @@ def check(
     fb = check_workspace(workspace, warn=warn, template=template, final=final)
     from briefgen.facts.attribution import factbase_warnings
 
-    for problem in factbase_warnings(fb):
+    from briefgen.sources.vetting import source_warnings
+
+    for problem in factbase_warnings(fb) + source_warnings(fb):
         warn(str(problem))
+    for note in fb.notes:  # how check read what it proved, e.g. 'on Tuesday' in a dated report
+        typer.echo(f"note: {safe(note)}", err=True)
     n_records, n_sources, n_quotes = fb.record_count, len(fb.sources), fb.quotes_verified
     meetings = f" and {len(fb.meetings)} meeting brief(s)" if fb.meetings else ""
     typer.echo(f"ok: {n_records} records in {len(fb.briefs)} brief(s){meetings}, {n_sources} source(s), "
