@@ -43,6 +43,7 @@ class Config(BaseModel):
                                             "picture needs a source this recent before the meeting")
     stale_after_months: int = Field(12, ge=1, description="Warn when the newest dated source is more than this "
                                     "many months older than the as-of date")
+    max_pages: int = Field(4, ge=1, le=1000, description="Warn when the PDF brief runs to more pages than this")
     _lines: dict = PrivateAttr(default_factory=dict)
 
     def at(self, key: str) -> Location:

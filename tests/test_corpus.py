@@ -127,8 +127,14 @@ def _tag(i: int) -> str:
             return letters
 
 
+def long_on_purpose(ws: Path) -> None:
+    """These briefs are long by design: no warning past the default `max_pages`."""
+    (ws / "briefgen.toml").write_text("max_pages = 1000\n", encoding="utf-8")
+
+
 def make_enormous(ws: Path, records: int = ENORMOUS_RECORDS) -> None:
     """Clone a summary record `records` times with new ids (the brief then has records + 3)."""
+    long_on_purpose(ws)
     path = ws / BRIEF
     text = path.read_text(encoding="utf-8")
     assert text.count("\ndiplomacy:") == 1
@@ -244,6 +250,7 @@ LONG_RECORD = " ".join(f"The ministers discussed item {i} of the agenda at lengt
 
 def make_tall_records(ws: Path) -> None:
     # the quote must state what the record prints (every number, the participant's name, title and country)
+    long_on_purpose(ws)
     long_name = ("Alexander Minister-Ministerovich " * 95).strip()
     replace_in_brief("text: The Foreign Ministers met in Tashkent on 30 July 2022.", f"text: {LONG_RECORD}")(ws)
     replace_in_brief("- name: A. Minister", "- name: " + long_name)(ws)

@@ -356,6 +356,12 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
                 raise BriefgenError(f"the {fmt.upper()} writer was still working after {WRITE_SECONDS} s: the brief "
                                     "is far too long (is a fact or a template producing megabytes of text?)") from None
     prepared.warnings += [str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)]
+    if "pdf" in out:
+        from briefgen.build.length import length_warning
+
+        too_long = length_warning(out["pdf"], prepared.config.max_pages)
+        if too_long:
+            prepared.warnings.append(too_long)
     return out
 
 

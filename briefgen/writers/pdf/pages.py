@@ -24,16 +24,29 @@ class BriefDoc(BaseDocTemplate):
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self._outline_depth = -1  # the outline level of the last bookmark
+        self.fills: dict[int, float] = {}  # page number -> height its content fills
+        self.shorten: tuple[int, float] | None = None  # (page, points): that page's frame ends higher
+
+    def handle_frameBegin(self, *args, **kw):
+        super().handle_frameBegin(*args, **kw)
+        frame = self.frame
+        frame._geom()  # the frame is the template's, shared by every page: its full height first
+        if self.shorten is not None and self.page == self.shorten[0]:
+            frame._y1p += self.shorten[1]
+            frame._aH -= self.shorten[1]
 
     def afterFlowable(self, flowable):
         """Headings become PDF bookmarks (outline), nested by level. An outline cannot skip a
         level (reportlab refuses `##` with no `#` before it), so a heading nests at most one level
         below the previous one."""
+        if self.frame is not None:
+            self.fills[self.page] = max(self.fills.get(self.page, 0.0), self.frame._y2 - self.frame._y)
         outline = getattr(flowable, "outline", None)
         if outline:
             level, key, text = outline
             depth = self._outline_depth = min(level - 1, self._outline_depth + 1)
-            self.canv.bookmarkPage(key)
+            # the bookmark opens at the heading itself (and says where on its page a section starts)
+            self.canv.bookmarkPage(key, fit="XYZ", top=self.frame._y + flowable.height if self.frame else None)
             self.canv.addOutlineEntry(text, key, level=depth, closed=False)
 
 

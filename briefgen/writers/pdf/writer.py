@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from briefgen.document import model as m
@@ -22,16 +23,42 @@ from briefgen.writers.pdf.styles import paragraph_styles
 from briefgen.writers.pdf.tags import Tagger
 
 
+RUNT_LINES = 5
+"""A last page holding less than this many body lines is a runt. The space between blocks is
+tightened (by RUNT_SQUEEZES) to pull those lines back onto the pages before; when that is not
+enough, the page before ends early so that enough lines go over to the last one."""
+RUNT_SQUEEZES = (0.75, 0.5)
+
+
 def write(document: m.Document, options: WriterOptions) -> bytes:
     """The PDF: tagged PDF/UA-1, also PDF/A-2b or -2u with `options.pdf_standard` "a-2b"/"a-2u".
     `options.tagged=False` draws the same pages without tags, links or metadata (the page-image test
-    compares the two)."""
+    compares the two). No last page is left holding a few lines (RUNT_LINES)."""
+    pdf, fills = typeset(document, options)
+    line = options.theme.body_size * 1.38  # the body text's leading (styles.py)
+    enough = RUNT_LINES * line
+    if len(fills) < 2 or fills[-1] >= enough:
+        return pdf
+    for squeeze in RUNT_SQUEEZES:
+        tighter, tighter_fills = typeset(document, options, squeeze)
+        if len(tighter_fills) < len(fills):
+            return tighter
+    balanced, balanced_fills = typeset(document, options, shorten=(len(fills) - 1, enough - fills[-1] + line))
+    return balanced if len(balanced_fills) == len(fills) and balanced_fills[-1] >= enough else pdf
+
+
+def typeset(document: m.Document, options: WriterOptions, squeeze: float = 1.0,
+            shorten: tuple[int, float] | None = None) -> tuple[bytes, list[float]]:
+    """The PDF and the height its content fills on each page, with the space above and below
+    paragraphs and headings scaled by `squeeze`, and page `shorten[0]` ending `shorten[1]` points early."""
     theme = settle(options.theme)  # a font that is not found is reported once, not per family
     body_family = register_family(resolve(theme.body_font, theme.base_dir, theme.root))
     head_family = register_family(resolve(theme.heading_font, theme.base_dir, theme.root))
     refuse_right_to_left(document)
     document = check_glyphs(document, body_family, head_family)
-    styles = paragraph_styles(theme, body_family.name, head_family.name)
+    styles = {name: ParagraphStyle(name, parent=style, spaceBefore=style.spaceBefore * squeeze,
+                                   spaceAfter=style.spaceAfter * squeeze)
+              for name, style in paragraph_styles(theme, body_family.name, head_family.name).items()}
     buf = io.BytesIO()
     meta = document.meta
     tags = Tagger(meta.language, options.pdf_standard, enabled=options.tagged)
@@ -44,6 +71,7 @@ def write(document: m.Document, options: WriterOptions) -> bytes:
         creator="briefgen", producer="briefgen (reportlab)", lang=meta.language,
         invariant=1 if meta.reproducible else 0,
     )
+    doc.shorten = shorten
     story = logo(theme, tags, meta.organisation) + Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
     doc.build(story, canvasmaker=canvas_maker(meta, theme, body_family.name, tags))
-    return buf.getvalue()
+    return buf.getvalue(), [doc.fills.get(page, 0.0) for page in range(1, max(doc.fills, default=1) + 1)]
