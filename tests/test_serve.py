@@ -289,3 +289,12 @@ def test_a_port_in_use_is_refused_before_anything_starts(run_cli, repo_workspace
     assert code == 3
     assert err == (f"error: port {port} on 127.0.0.1 is already in use (another preview or program); choose "
                    f"another with --port, e.g. --port {port + 1}\n")
+
+
+def test_a_nul_in_a_file_path_is_a_not_found_and_no_traceback(served, capfd):
+    """/file/data/%00 ended the request with a ValueError and socketserver's traceback on the terminal."""
+    s = served()
+    status, _, body = s.get("/file/data/%00")
+    assert status == 404
+    assert s.get("/")[0] == 200
+    assert "Traceback" not in capfd.readouterr().err

@@ -24,7 +24,7 @@ from string import Template
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import BriefgenError, ExitCode
-from briefgen.files.root import FileRefused, Root
+from briefgen.files.root import FileRefused, Root, printable
 from briefgen.preview.session import Session, Snapshot
 
 KEEPALIVE_SECONDS = 15  # a comment line on an idle stream, so a closed tab ends its thread
@@ -60,6 +60,15 @@ class PreviewServer(ThreadingHTTPServer):
                 raise PortInUse(f"not allowed to listen on port {port} (ports below 1024 need privileges); "
                                 "choose another with --port") from None
             raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+    def handle_error(self, request, client_address) -> None:
+        """A request that failed in a way the handler did not foresee: one line on the terminal, not
+        socketserver's traceback (the preview goes on serving)."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (BrokenPipeError, ConnectionResetError, TimeoutError)):
+            print(f"warning: a request failed: {type(exc).__name__}: {printable(exc)}", file=sys.stderr)
 
     @property
     def url(self) -> str:
@@ -183,8 +192,8 @@ class Handler(BaseHTTPRequestHandler):
                                                     b"are shown here\n")
         try:
             text = Root(self.server.session.request.workspace).read_text(rel, kind)
-        except (FileRefused, OSError, UnicodeDecodeError) as exc:
-            return self._send(HTTPStatus.NOT_FOUND, f"{exc}\n".encode())
+        except (FileRefused, OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+            return self._send(HTTPStatus.NOT_FOUND, f"{printable(exc)}\n".encode())
         rows = "".join(f'<tr id="L{n}"><td><a href="#L{n}">{n}</a></td><td>{escape(line)}</td></tr>'
                        for n, line in enumerate(text.splitlines() or [""], start=1))
         body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(rel)}</title>'
