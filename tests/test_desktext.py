@@ -87,3 +87,16 @@ def test_parse_gives_back_what_was_written(parts):
     assert "".join(p if isinstance(p, str) else p.written for p in parsed) == text
     assert [(p.record, p.field) for p in parsed if isinstance(p, Placeholder)] == [p for p in parts if not isinstance(p, str)]
     assert all(isinstance(b, Malformed) for b in bad)
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Recall the talks on the 15th with warmth.", "15th"), ("Trade of 9bn is the aim.", "9bn"),
+    ("A 900km road links the capitals.", "900km"), ("Reserves of 5e9 are cited.", "5"),
+    ("Some ½ of the trade goes by road.", "½"), ("Welcome the third round of talks.", "third"),
+    ("Trade grew 10x in a decade.", "10x"), ("They met in Dec. last year.", "Dec"),
+    ("Figures for Q3 are due.", "Q3"),
+])
+def test_figures_glued_to_units_ordinals_and_fractions_are_typed_figures(text, figure):
+    """Each passed as desk text before: a figure with a unit, scale or ordinal ending glued on, an
+    ordinal word, a fraction sign."""
+    assert figure in [f.text for f in typed_figures(text)]

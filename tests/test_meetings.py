@@ -320,3 +320,9 @@ def test_a_person_not_in_the_registry_is_an_error_at_its_line(run_cli, repo_work
     assert code == 1
     assert f"error: {MEETING_FILE}:{line_of(repo_workspace, 'person: mukhtar')}: no person 'mukhtar-tleuberdi' in " \
            "data/people.yaml" in err
+
+
+def test_an_empty_marking_limit_is_an_unknown_marking_not_a_crash(run_cli, repo_workspace, tmp_path):
+    code, out, err = run_cli("build", "pakistan-kazakhstan-fm-meeting", "--marking-limit", "", "--workspace",
+                             str(repo_workspace), "--out", str(tmp_path / "out"))
+    assert code == 1 and "--marking-limit: unknown marking ''" in err and "internal error" not in err, err

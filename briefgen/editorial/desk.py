@@ -114,9 +114,9 @@ def marking_problems(meeting: MeetingBrief, order: list[str], base: str, limit: 
         if section.marking and section.marking.casefold() not in known:
             problems.append(Problem(at(("sections", name, "marking")), _unknown(section.marking, order)))
     for value, loc in ((base, at(("marking",)) if meeting.marking else None), (limit, None)):
-        if value and value.casefold() not in known:
+        if value is not None and value.casefold() not in known:  # '' too: `--marking-limit ""` ranks nowhere
             problems.append(Problem(loc, (f"{where_limit}: " if value is limit else "") + _unknown(value, order)))
-    if not problems and limit and rank(base, order) > rank(limit, order):
+    if not problems and limit is not None and rank(base, order) > rank(limit, order):
         problems.append(Problem(None, f"{where_limit} {limit} is below the brief's own marking {base}: "
                                       "no copy of it can be marked that low"))
     return problems

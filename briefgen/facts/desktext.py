@@ -78,15 +78,22 @@ _SPELLED = ("three", "four", "five", "six", "seven", "eight", "nine", "ten", "el
             "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
             "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands",
             "million", "millions", "billion", "billions", "trillion", "dozen", "dozens", "lakh", "crore",
-            "half", "percent", "per cent")
+            "half", "percent", "per cent",
+            # ordinals from third up: "the third round" is a figure as "3rd" is ("first", "second" are not)
+            "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+            "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+            "twentieth", "thirtieth", "fortieth", "fiftieth", "hundredth", "thousandth")
 _FIGURE = re.compile(
     # an amount: a currency sign or code before a number
     r"(?P<amount>(?:US\$|[$€£¥₹₸]|\b(?:USD|EUR|GBP|PKR|KZT|Rs\.?)\s?)\s?\d[\d,.]*(?:[a-z]{1,3}\b)?)"
     # digits, with what a figure carries after it (1bn, 15th, 40m, 12%); digits after letters or a
     # hyphen are part of a name (G20, EXPO-2017, COP29, CO2)
     r"|(?P<number>(?<![\w-])\d[\d,.]*(?:\s?%|[a-z]{1,3}\b)?)"
+    r"|(?P<fraction>[\u00bc-\u00be\u2150-\u215e])"
     # a month: a date typed in words ("in December", "15 March")
     r"|(?P<month>\b(?:" + "|".join(MONTHS) + r")\b)"
+    # an abbreviated month with its stop ("Dec."), a quarter ("Q3"): dates too
+    r"|(?P<abbreviated>\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.|\bQ[1-4]\b)"
     r"|(?P<spelled>\b(?:" + "|".join(_SPELLED) + r")(?:-\w+)?\b)",
     re.IGNORECASE,
 )
@@ -115,6 +122,12 @@ def typed_figures(text: str) -> list[TypedFigure]:
             kind = "date"
         elif kind == "spelled":
             kind = "spelled number"
+        elif kind == "fraction":
+            kind = "number"
+        elif kind == "abbreviated":
+            if not word[0].isupper():
+                continue
+            kind = "date"
         found.append(TypedFigure(word.rstrip(".,"), kind, m.start()))
     return found
 
