@@ -251,3 +251,13 @@ def test_then_titles_come_from_office_periods():
     assert held_then(mt, [mt], date(2026, 9, 1), 12, reg) is True
     assert held_then(mt, [mt], date(2026, 5, 1), 12, reg) is False
     assert held_then(mt, [mt], date(2026, 9, 1), 12) is False  # without the registry nothing says so
+
+
+def test_a_number_in_an_office_title_must_be_quoted_too(ws, run_cli):
+    """An office "23rd Prime Minister" passed on a quote that says "Prime Minister" only."""
+    brief = meeting("        - person: shehbaz-sharif\n",
+                    "President Tokayev and Prime Minister Shehbaz Sharif spoke by telephone.",
+                    ("akorda", AKORDA), date="2026-03-10")
+    write(ws, brief, SPELLINGS.replace("      - title: Prime Minister", "      - title: 23rd Prime Minister"))
+    found = errors(run_cli, ws)
+    assert found and "23rd Prime Minister" in found[0], found

@@ -164,10 +164,11 @@ def what_is_said(who: Who, others: Iterable[Who], text: str) -> list[str]:
 
 
 def title_in(title: str, run: str) -> bool:
-    """Every capitalised word of `title` stands in `run` (singular or plural, any case)."""
+    """Every capitalised word and every number ("23rd") of `title` stands in `run` (singular or
+    plural, any case)."""
     words = {w.lower() for w in _TOKEN.findall(run)}
     for word in _TOKEN.findall(fold(title)):
-        if not word[0].isupper() or word == ",":
+        if not (word[0].isupper() or word[0].isdigit()) or word == ",":
             continue
         low = word.lower()
         if not any(w in words for w in (low, low + "s", low.removesuffix("s"), low + "'s")):
