@@ -129,17 +129,19 @@ def test_the_changes_box_is_on_page_one_of_every_format(run_cli, updated, tmp_pa
     ws, _ = updated
     code, out, err = run_cli("build", "--format", "all", "--changes-since", "last", "-o", str(tmp_path), "-w", str(ws))
     assert code == 0, err
-    md = (tmp_path / f"pakistan-kazakhstan-brief-{AFTER}.md").read_text(encoding="utf-8")
-    box = md.split("::: changes Changes since the edition of 15 January 2026\n", 1)[1].split(":::", 1)[0]
-    assert md.index("::: changes") < md.index("# Summary")
-    items = [line[2:] for line in box.splitlines() if line.startswith("- ")]
+    html = (tmp_path / f"pakistan-kazakhstan-brief-{AFTER}.html").read_text(encoding="utf-8")
+    box = re.search(r'<aside class="callout changes".*?</aside>', html, re.S).group(0)
+    assert "Changes since the edition of 15 January 2026" in box and html.index(box) < html.index(">Summary<")
+    items = [re.sub(r"<[^>]+>", "", i).replace("&#x27;", "'").replace("&quot;", '"')
+             for i in re.findall(r"<li>(.*?)</li>", box, re.S)]
     assert items[:3] == ["The “Not current” warning no longer applies",
                          "Sources now current to 12 March 2026 (previously 30 July 2022)",
                          "Trade volume: US$250 million (2025) (previously not given in the sources)"]
     assert "Diplomatic relations: 2 contacts added; 1 agreement added" in items
     assert "Summary: 1 point changed, 1 added, 1 removed" in items
-    html = (tmp_path / f"pakistan-kazakhstan-brief-{AFTER}.html").read_text(encoding="utf-8")
-    assert re.search(r'<aside class="callout changes"[^>]*>', html)
+    md = (tmp_path / f"pakistan-kazakhstan-brief-{AFTER}.md").read_text(encoding="utf-8")
+    assert md.index("Changes since the edition of 15 January 2026") < md.index("Summary\n")
+    assert "The “Not current” warning no longer applies" in md
     from docx import Document
 
     paragraphs = [p.text for p in Document(tmp_path / f"pakistan-kazakhstan-brief-{AFTER}.docx").paragraphs]
@@ -152,7 +154,7 @@ def test_the_changes_box_is_on_page_one_of_every_format(run_cli, updated, tmp_pa
     tagged = TaggedPdf((tmp_path / f"pakistan-kazakhstan-brief-{AFTER}.pdf").read_bytes())
     aside = next(a for a in tagged.elements("Aside") if "Changes since" in a.text(tagged.pages))
     title, *rest = aside.kids
-    assert re.fullmatch(r"H\d|P", title.role)  # see test_pdf_tags for the box title's role
+    assert re.fullmatch(r"H\d|P", title.role)  # tagged as the title block's other box is (test_pdf_tags)
     assert title.text(tagged.pages).strip() == "Changes since the edition of 15 January 2026"
     assert [k.role for k in rest] == ["L"] and len(rest[0].kids) == len(items)
     first_page = re.sub(r"\s+", " ", tagged.pages[0].text_by_mcid and " ".join(tagged.pages[0].text_by_mcid.values()))
@@ -203,8 +205,8 @@ def test_a_rebuild_with_nothing_changed_says_so_and_a_new_template_says_wording_
     code, out, _ = run_cli("diff", "--template", str(templates), "-w", str(ws))
     assert out.endswith("Wording only: the templates changed; no record, source or figure did\n")
     code, out, _ = run_cli("build", "--changes-since", "last", "--format", "md", "-o", str(tmp_path), "-w", str(ws))
-    assert "::: changes Changes since the edition of" in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
-    assert "- No changes." in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    md = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "Changes since the edition of" in md and "No changes." in md
 
 
 def test_editions_are_never_overwritten_even_when_written_at_once(repo_workspace):
