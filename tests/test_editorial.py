@@ -107,14 +107,15 @@ def test_a_key_fact_from_a_dated_source_shows_its_year(tmp_path):
     assert "**Diaspora:** 559 Pakistani citizens in Kazakhstan (2022)[^news]" in keyfacts(out)
 
 
-def test_key_facts_leave_out_what_the_summary_tells(tmp_path):
+def test_key_facts_keep_the_latest_contact_whatever_the_summary_tells(tmp_path):
     quote = "The Foreign Ministers met in Tashkent on 30 July 2022."
     out = md(tmp_path, {
         "summary": [{"id": "s1", "text": "The Foreign Ministers met in Tashkent in 2022.",
                      "sources": [{"source": "report", "quote": quote}]}],
         "diplomacy": {"meetings": [{**meeting("m1", "2022-07-30"), "text": quote}]},
         "people": {"diaspora": [DIASPORA]}})
-    assert "Last high-level contact" not in out
+    # the summary tells the meeting, but the latest contact is what a reader looks for first in the box
+    assert "**Last high-level contact recorded:** 30 July 2022, Tashkent" in keyfacts(out)
     assert "**Diaspora:**" in keyfacts(out)
 
 

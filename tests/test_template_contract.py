@@ -225,10 +225,12 @@ def records(brief: dict):
 
 
 def dated_events(brief: dict) -> list[dict]:
-    """The events a chronology lists: dated records, leaving out the summary (which restates) and
-    a meeting's points (said at the meeting, not events of their own)."""
+    """The events a chronology lists: dated records, leaving out the summary (which restates), a
+    meeting's points (said at the meeting, not events of their own) and figures (trade volumes and
+    goals, diasporas: the year of a figure is not an event)."""
+    figures = (("economy", "volumes"), ("economy", "goals"), ("people", "diaspora"))
     return [rec for path, rec in records(brief)
-            if path[0] != "summary" and "points" not in path
+            if path[0] != "summary" and "points" not in path and path[:2] not in figures
             and (rec.get("date") or rec.get("period") or rec.get("since"))]
 
 

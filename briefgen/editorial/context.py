@@ -18,7 +18,7 @@ from briefgen.editorial.citation import cite_source
 from briefgen.editorial.freshness import data_currency, freshness
 from briefgen.facts.factbase import FactBase
 from briefgen.facts.schema import iter_records
-from briefgen.facts.schema import Brief, Record, Source
+from briefgen.facts.schema import Brief, Diaspora, Record, Source, TradeGoal, TradeVolume
 from briefgen.render.markup import MarkdownText
 
 DEFAULT_SECTIONS = (
@@ -94,6 +94,46 @@ def citing(log: list[Cited]):
     return cite_and_log
 
 
+def reported_once():
+    """`also_reported(record)` for the templates: after a record's text, what the other reports it
+    acknowledges give, with their notes (" One report gives 36.[^wenews]"); said once per brief, where
+    the text is first printed, and nothing for a record without `also_reported`."""
+    from briefgen.facts.disagree import reported
+
+    said: set[str] = set()
+
+    def also_reported(record: Record) -> MarkdownText:
+        if not record.also_reported or record.id in said:
+            return MarkdownText("")
+        said.add(record.id)
+        return MarkdownText(reported_sentence(reported(record)))
+
+    return also_reported
+
+
+def reported_sentence(figures: list[tuple[str, str]]) -> str:
+    """' One report gives 36.[^wenews]', ' Two reports give 36.[^a][^b]', or ' Other reports give 36[^a]
+    and more than 30.[^b]' for (source id, figure) pairs."""
+    if not figures:
+        return ""
+    by_figure: dict[str, list[str]] = {}
+    for source, figure in figures:
+        by_figure.setdefault(figure, []).append(source)
+    notes = {f: "".join(f"[^{s}]" for s in dict.fromkeys(ids)) for f, ids in by_figure.items()}
+    if len(by_figure) == 1:
+        (figure, ids), = by_figure.items()
+        n = len(set(ids))
+        count = "One report gives" if n == 1 else f"{number_words(n).capitalize()} reports give"
+        return f" {count} {MarkdownText.escape(figure)}.{notes[figure]}"
+    parts = [f"{MarkdownText.escape(f)}{notes[f]}" for f in by_figure]
+    last = parts[-1].replace("[^", ".[^", 1)
+    return " Other reports give " + ", ".join(parts[:-1]) + " and " + last
+
+
+def number_words(n: int) -> str:
+    return ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][n] if n < 10 else str(n)
+
+
 def note(source: Source) -> MarkdownText:
     """The start of a source's note definition: `[^source-id]:`."""
     return MarkdownText(f"[^{source.id}]:")
@@ -110,17 +150,42 @@ class ChronologyEntry:
     record: Record
 
 
-def chronology(brief: Brief) -> list[ChronologyEntry]:
+def commentary_echoes(fb: FactBase):
+    """The workspace's `attribution.Echoes` (quotes that repeat a commentary), made once per fact base."""
+    from briefgen.facts.attribution import Echoes
+
+    if fb.echoes is None:
+        fb.echoes = Echoes(fb.sources, fb.documents)
+    return fb.echoes
+
+
+def in_office_voice(fb: FactBase):
+    """Whether a record may stand where the brief speaks in its own voice (a chronology row): not resting
+    only on commentary, or saying whose view it is."""
+    from briefgen.facts.attribution import names_its_source, rests_only_on_commentary
+
+    echoes = commentary_echoes(fb)
+    return lambda r: not rests_only_on_commentary(r, fb.sources, echoes) or names_its_source(r, fb.sources,
+                                                                                             r.label or r.text)
+
+
+def chronology(brief: Brief, keep=None) -> list[ChronologyEntry]:
     """Every dated event, oldest first: one entry a record, a meeting with its points being one event.
-    Summary points restate other records and are left out."""
+    Summary points restate other records and are left out, and so are figures (a trade volume or goal,
+    a diaspora): the year of a figure is not an event. `keep(record)` may leave out more."""
     entries = []
     for loc, record in iter_records(brief):
-        if loc and loc[0] == "summary" or "points" in loc:
+        if loc and loc[0] == "summary" or "points" in loc or is_figure(record) or keep and not keep(record):
             continue
         at = record.date or record.period  # a 'since' date starts a running total, which is not an event
         if at:
             entries.append(ChronologyEntry(str(at), record))
     return sorted(entries, key=lambda e: start_key(e.date))
+
+
+def is_figure(record: Record) -> bool:
+    """A record that measures rather than tells what happened: a trade volume or goal, a diaspora."""
+    return isinstance(record, (TradeVolume, TradeGoal, Diaspora))
 
 
 def newest_first(records) -> list:
@@ -149,7 +214,7 @@ class ChangesBox:
 
 def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[str, ...],
                   cites: list[Cited] | None = None, changes: ChangesBox | None = None) -> dict[str, object]:
-    used = {c.source for _, r in iter_records(brief) for c in r.sources}
+    used = {c.source for _, r in iter_records(brief) for c in (*r.sources, *r.also_reported)}
     sources = [s for s in fb.sources.values() if s.id in used]
     pair = [fb.countries[code] for code in brief.countries]
     meetings = newest_first(brief.diplomacy.meetings)
@@ -161,7 +226,7 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
         "sources": sources,
         "build": info,
         "sections": list(sections),
-        "chronology": chronology(brief),
+        "chronology": chronology(brief, in_office_voice(fb)),
         "data_currency": data_currency(sources, info.locale),
         "meetings": meetings,
         "last_meeting": meetings[0] if meetings else None,
@@ -169,6 +234,7 @@ def build_context(fb: FactBase, brief: Brief, info: BuildInfo, sections: tuple[s
         "current_goal": current(brief.economy.goals),
         "shared_memberships": shared,
         "cite": cite if cites is None else citing(cites),
+        "also_reported": reported_once(),
         "note": note,
         "changes": changes,
         "citation": partial(cite_source, locale=info.locale),
@@ -181,13 +247,17 @@ def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list
     banner, 'then' titles, the year of a figure, what the summary already tells, what rests only on
     commentary, and sentences for records of one shape."""
     from briefgen.editorial import views
-    from briefgen.facts.attribution import rests_only_on_commentary
+    from briefgen.facts.attribution import rests_only_on_commentary, voiced
 
-    def key_fact(value):
-        """A record (or the records of a list) the key-facts box may show: not told by the summary,
-        not resting only on commentary. A list stays a list; a record is returned, or None."""
+    echoes = commentary_echoes(fb)
+
+    def key_fact(value, summary: bool = True):
+        """A record (or the records of a list) the key-facts box may show: not told by the summary (with
+        `summary=False`, whatever the summary says: the latest contact and trade volume are always
+        shown), not resting only on commentary. A list stays a list; a record is returned, or None."""
         def ok(r) -> bool:
-            return r is not None and not views.told_in(r, brief.summary) and not rests_only_on_commentary(r, fb.sources)
+            return (r is not None and not (summary and views.told_in(r, brief.summary))
+                    and not rests_only_on_commentary(r, fb.sources, echoes))
 
         if isinstance(value, (list, tuple)):
             return [r for r in value if ok(r)]
@@ -202,14 +272,15 @@ def editorial_context(fb: FactBase, brief: Brief, info: BuildInfo, sources: list
         "year_of": lambda *records: max((y for r in records if (y := views.year_of(r, fb.sources))), default=None),
         "told_in": views.told_in,
         "in_summary": lambda record: views.told_in(record, brief.summary),
-        "on_commentary": lambda record: rests_only_on_commentary(record, fb.sources),
+        "on_commentary": lambda record: rests_only_on_commentary(record, fb.sources, echoes),
         "key_fact": key_fact,
         "volume": current(brief.economy.volumes),
         "untold_policies": [p for p in brief.policies if not views.told_in(p, body, fully=True)],
         "groups": views.groups,
         "events": views.events,
-        "agreements_sentence": views.agreements_sentence,
-        "support_sentence": partial(views.support_sentence, countries=fb.countries, locale=info.locale),
+        "agreements_sentence": lambda group: voiced(group, views.agreements_sentence(group), fb.sources, echoes),
+        "support_sentence": lambda group: voiced(group, views.support_sentence(group, countries=fb.countries,
+                                                                               locale=info.locale), fb.sources, echoes),
         "join_list": views.join_list,
         "organisations": views.organisations,
         "possessive": views.possessive,

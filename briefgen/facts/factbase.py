@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from briefgen.errors import InvalidInput, Location, Problem
 from briefgen.facts.meetings import LoadedMeeting, load_meetings
+from briefgen.facts.disagree import attribution_problems
 from briefgen.facts.people import PEOPLE_FILE, People, PeopleFile
 from briefgen.facts.people import index as index_people
 from briefgen.facts.people_check import PeopleCheck, check_registry, resolve_participants
@@ -53,6 +54,7 @@ class FactBase:
     def records_of(self, brief_id: str) -> dict[str, Record]:
         """Every record of a brief by its id."""
         return {r.id: r for _, r in iter_records(self.briefs[brief_id])}
+    echoes: object = None  # attribution.Echoes of this fact base, made when first asked for
 
     def locate(self, predicate) -> list[tuple[Location, str]]:
         """Every text value in the fact base for which `predicate(text)` holds, with its location."""
@@ -128,6 +130,7 @@ def load_factbase(workspace: Path, only: str | None = None) -> FactBase:
         problems += _check_brief(brief, doc, fb, countries is not None)
         problems += check_provenance(brief, doc, fb.countries, skip=unproven, people=people_check,
                                      sources=fb.sources, notes=fb.notes)
+        problems += attribution_problems(brief, fb.sources, doc.at)
         brief, unfilled = resolve_participants(brief, fb.people, doc.at)
         problems += unfilled
         fb.briefs[brief.id] = brief

@@ -51,6 +51,11 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"a dozen": 12}
 del NUMBER_WORDS["zero"]
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+NUMBER_WORDS |= _TENS | {f"{t}{sep}{u}": v + i for t, v in _TENS.items() for u, i in NUMBER_WORDS.items()
+                         if 1 <= i <= 9 and u != "a dozen" for sep in ("-", " ")}
+"""Number words to ninety-nine, as news writes a count at the start of a sentence ("Thirty-seven
+agreements were signed")."""
 ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
     "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()) if i}
