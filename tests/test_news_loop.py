@@ -224,3 +224,24 @@ def test_a_record_dated_after_every_source_it_cites_is_warned_about(news_workspa
                                        "Astana next month",
                                  text="The Joint Ministerial Commission is to meet in Astana.")
     assert "later than every source" not in err
+
+
+def test_the_built_brief_cites_the_reports_by_their_dates_and_is_current(news_workspace, run_cli, tmp_path):
+    """Seen before: every report cited 'n.d.' and a 'Not current … newest source 30 July 2022' banner
+    stood above the summary of the 2026 visit."""
+    record = CALL.format(date="2026-03-10", source="dawn-phone-call", quote=DAWN_CALL,
+                         text="The Prime Minister and the President spoke by telephone on 10 March 2026.")
+    add_meeting(news_workspace, record)
+    brief = news_workspace.path / BRIEF
+    summary_point = ("  - id: call-in-summary\n    date: \"2026-03-10\"\n"
+                     "    text: The Prime Minister and the President spoke by telephone on 10 March 2026.\n"
+                     f"    sources:\n      - source: dawn-phone-call\n        quote: \"{DAWN_CALL}\"\n")
+    brief.write_text(brief.read_text(encoding="utf-8").replace("summary:\n", "summary:\n" + summary_point, 1),
+                     encoding="utf-8")
+    code, out, err = run_cli("build", "--format", "md", "--as-of", "2026-03-13", "-w", str(news_workspace.path),
+                             "-o", str(tmp_path))
+    assert code == 0, err
+    text = Path(out.strip()).read_text(encoding="utf-8")
+    assert "Not current" not in text
+    note = next(line for line in text.splitlines() if "PM, Tokayev review progress on agreements" in line)
+    assert "n.d." not in note and "12 March 2026" in note, note
