@@ -539,3 +539,25 @@ def test_quote_all_searches_on_past_an_unreadable_source(case_workspace, run_cli
     assert "seeds/memo.txt:1" in out
     code, out, err = run_cli("quote", "note", "friendly", "-w", str(ws))
     assert code == 1 and "source file 'seeds/note.txt' not found" in err
+
+
+def test_a_word_file_is_read_by_its_head_too(case_workspace, run_cli, tmp_path):
+    """A report saved as .docx: its byline, not the file's author (who made the file), and its dateline."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.author = "desk-pc-04"
+    for line in ("Kazakhstan eyes Pakistani ports for grain exports", "By Olzhas Aubakirov", "February 5, 2026",
+                 "ALMATY, Feb 5 (Reuters) - Kazakhstan wants to ship wheat to Pakistani ports through Afghanistan, "
+                 "President Kassym-Jomart Tokayev said on Wednesday."):
+        document.add_paragraph(line)
+    path = tmp_path / "grain.docx"
+    document.save(path)
+    ws = case_workspace("valid-minimal")
+    code, out, err = run_cli("sources", "add", str(path), "-w", str(ws))
+    assert code == 0, err
+    record = registered(ws, "grain")
+    assert (record["author"], record["publisher"], record["place"], record["date"]) == \
+        ("Olzhas Aubakirov", "Reuters", "Almaty", "2026-02-05")
+    assert record["title"] == "Kazakhstan eyes Pakistani ports for grain exports"
+    assert "note: the Word file's properties says desk-pc-04" in out

@@ -102,12 +102,18 @@ def extract(data: bytes, fmt: str, url: str | None = None, charset: str | None =
 
 def _use_head(doc: Extracted) -> None:
     """What the report's head states (headline, byline, date line, dateline: see reporthead) fills
-    what the file's metadata left empty. A date the text states is the document's own word on when
-    it was issued: it is taken over a file's creation date (which says when the file was made),
-    never over a web page's publication date; either way the other date is kept in the notes."""
+    what the file's metadata left empty. What the text states is the document's own word: a byline
+    is taken over a PDF's or Word file's author (who made the file, often not who wrote it), a date
+    over its creation date (when the file was made), never over a web page's own metadata; either
+    way the other value is kept in the notes."""
     head = reporthead.read_head(doc.text)
     for name, found in (("title", head.title), ("author", head.author), ("place", head.place)):
-        if found is not None and getattr(doc, name) is None:
+        if found is None or getattr(doc, name) == found.value:
+            continue
+        if getattr(doc, name) is None:
+            doc.fill(name, found.value, found.how)
+        elif name == "author" and doc.format != HTML:
+            doc.notes.append(f"{doc.origins['author']} says {doc.author}")
             doc.fill(name, found.value, found.how)
     if head.agency is not None:
         tag = head.agency.value
