@@ -501,3 +501,15 @@ def test_the_nearest_passage_reads_a_source_once_for_all_its_wrong_quotes(monkey
     for quote in ("the ministers discussed rail", "both countries discussed energy", "trade at great length"):
         assert suggest.nearest_passage(text, quote) is not None
     assert len(calls) == 1
+
+
+def test_the_publisher_is_never_guessed_from_the_host_name():
+    """The extractor falls back to the host ("dawn.com"); docs/facts.md says a publisher is what the page names."""
+    from briefgen.sources.intake import extract
+
+    page = ("<html><head><title>Ministers meet</title>{meta}</head><body><article><p>" + STATEMENT * 3
+            + "</p></article></body></html>")
+    assert extract(page.format(meta="").encode(), "html", url="https://www.dawn.com/news/1").publisher is None
+    named = '<meta property="og:site_name" content="The Astana Times">'
+    assert extract(page.format(meta=named).encode(), "html", url="https://astanatimes.com/x").publisher == \
+        "The Astana Times"

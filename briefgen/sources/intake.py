@@ -207,10 +207,26 @@ def _html(data: bytes, url: str | None, charset: str | None) -> Extracted:
         # on a page with no article the extractor falls back to whatever text there is ('Home')
         raise ExtractError(_EMPTY[HTML])
     out = Extracted(HTML, doc.text, title=_clean(doc.title), author=_clean(doc.author),
-                    publisher=_clean(doc.sitename)).from_metadata("the page's metadata")
+                    publisher=_named_publisher(doc.sitename, url)).from_metadata("the page's metadata")
     if doc.date and _iso(doc.date):
         out.fill("date", _iso(doc.date), "the page's metadata")
     return out
+
+
+def _named_publisher(sitename, url: str | None) -> str | None:
+    """The site's name as the page states it; never one guessed from the address (the extractor
+    falls back to the host name, "dawn.com", which docs/facts.md says not to record as a publisher)."""
+    name = _clean(sitename)
+    if name is None or not url:
+        return name
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return name
+    bare = host.removeprefix("www.")
+    return None if name.lower() in (host, bare) else name
 
 
 # --- PDF ------------------------------------------------------------------------------------
