@@ -513,3 +513,15 @@ def test_the_publisher_is_never_guessed_from_the_host_name():
     named = '<meta property="og:site_name" content="The Astana Times">'
     assert extract(page.format(meta=named).encode(), "html", url="https://astanatimes.com/x").publisher == \
         "The Astana Times"
+
+
+@pytest.mark.parametrize(("setting", "as_of"), [("", "0001-06-30"), ("stale_after_months = 24400\n", None),
+                                                ("stale_after_months = 24400\n", "0001-06-30")])
+def test_dates_near_year_1_build_with_a_warning_at_most(case_workspace, run_cli, tmp_path, setting, as_of):
+    """The staleness limit and the as-of date once computed a date before year 1 (exit 70)."""
+    ws = case_workspace("valid-minimal")
+    if setting:
+        (ws / "briefgen.toml").write_text(setting, encoding="utf-8")
+    code, out, err = run_cli("build", "--format", "md", "--workspace", str(ws), "--out", str(tmp_path / "out"),
+                             *(["--as-of", as_of] if as_of else []))
+    assert code == 0 and "internal error" not in err, err
