@@ -139,6 +139,7 @@ def test_the_page_follows_saves_shows_problems_and_serves_the_new_pdf(repo_works
         page.wait_for_selector("#problems", state="hidden")
         assert page.is_hidden("#problems")
         assert "warning" in page.inner_text("#warnings summary")  # the shipped sources are old: warned as such
+        assert page.get_attribute("#warnings li a", "href").startswith("/file/data/")  # at their file and line
         assert requested and all(url.startswith(server.url) for url in requested), requested  # nothing else
     finally:
         server.close()

@@ -124,31 +124,40 @@ class Session:
         from briefgen.writers import WriterOptions, get_writer
 
         start = time.perf_counter()
+        jobs: list = []
         try:
             prepared = prepare(replace(self.request, brief=brief_id), loaded=(config, fb))
+            jobs = self._write_in_background(brief_id, prepared)  # the PDF starts now, on the other core
             notes = note_map(prepared, fb, brief_id)
             html = get_writer("html")(prepared.document, WriterOptions(prepared.theme))
-        except BriefgenError as exc:
-            self._publish(brief_id, problems=tuple(exc.problems))
-            self.log(f"{brief_id}: {len(exc.problems)} problem(s), shown over the last good preview")
-            return
         except Exception as exc:
+            for job in jobs:
+                job.cancel()
+            if isinstance(exc, BriefgenError):
+                self._publish(brief_id, problems=tuple(exc.problems))
+                self.log(f"{brief_id}: {len(exc.problems)} problem(s), shown over the last good preview")
+                return
             self._publish(brief_id, problems=(_internal(exc),))
             self.log(f"{brief_id}: {_internal(exc).message}")
             return
         mine = {fb.brief_files.get(brief_id), "data/sources.yaml"}
         warned = [str(p) for p in general if p.location is None or p.location.path in mine]
         snap = self._publish(brief_id, html=html, stem=prepared.stem, title=prepared.document.meta.title, notes=notes,
-                             warnings=tuple(dict.fromkeys(prepared.warnings + warned)),
-                             writing=self.writers is not None)
+                             warnings=tuple(dict.fromkeys(prepared.warnings + warned)), writing=bool(jobs))
         self.log(f"{brief_id}: preview updated in {(time.perf_counter() - start) * 1000:.0f} ms")
-        if self.writers is not None:  # one format a job: the PDF is served before the DOCX is written
-            for old in self._queued.pop(brief_id, []):
-                old.cancel()  # an older version's files not yet begun: nobody will see them
-            for fmt in BACKGROUND_FORMATS:
-                future = self.writers.submit(prepared, (fmt,))
-                future.add_done_callback(lambda f: self._written(brief_id, snap.version, f, fb))
-                self._queued.setdefault(brief_id, []).append(future)
+        for job in jobs:  # a job already done runs its callback at once
+            job.add_done_callback(lambda f: self._written(brief_id, snap.version, f, fb))
+
+    def _write_in_background(self, brief_id: str, prepared) -> list:
+        """The PDF and DOCX jobs of this version (one format a job: the PDF is served before the DOCX is
+        written); the jobs of an older version not yet begun are cancelled, nobody will see them."""
+        if self.writers is None:
+            return []
+        for old in self._queued.pop(brief_id, []):
+            old.cancel()
+        jobs = [self.writers.submit(prepared, (fmt,)) for fmt in BACKGROUND_FORMATS]
+        self._queued[brief_id] = jobs
+        return jobs
 
     def _written(self, brief_id: str, version: int, future, fb) -> None:
         """The worker's PDF and DOCX of `version`: kept unless a newer version has come since."""

@@ -42,10 +42,16 @@ function showProblems(state) {
   box.hidden = n === 0;
 }
 
+// A warning that starts with a workspace file and line ("data/briefs/x.yaml:301: …") links to that line.
+const LOCATED = /^((?:data|seeds|templates)\/[^:]+|briefgen\.toml):(\d+): ([\s\S]*)$/;
+
 function showWarnings(warnings) {
   const box = $("#warnings");
   box.querySelector("summary").textContent = `${warnings.length} warning${warnings.length === 1 ? "" : "s"}`;
-  box.querySelector("ul").replaceChildren(...warnings.map((w) => el("li", {}, w)));
+  box.querySelector("ul").replaceChildren(...warnings.map((w) => {
+    const m = LOCATED.exec(w);
+    return m ? el("li", {}, place(m[1], Number(m[2])), ": ", m[3]) : el("li", {}, w);
+  }));
   box.hidden = warnings.length === 0;
 }
 
