@@ -298,3 +298,9 @@ def test_a_nul_in_a_file_path_is_a_not_found_and_no_traceback(served, capfd):
     assert status == 404
     assert s.get("/")[0] == 200
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_unknown_brief_is_a_usage_error_as_for_build(run_cli, repo_workspace):
+    code, _, err = run_cli("serve", "pakistan-kazakstan", "--port", "0", "--workspace", str(repo_workspace))
+    assert code == 2
+    assert err.startswith("error: no brief 'pakistan-kazakstan' in data/briefs; did you mean 'pakistan-kazakhstan'?")

@@ -47,7 +47,8 @@ class Server:
                     ready.set()
             ready.set()
 
-        threading.Thread(target=read, daemon=True).start()
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
         assert ready.wait(120), "the server did not start"
         found = [line for line in self.lines if "previewing at" in line]
         assert found, "".join(self.lines)
@@ -55,7 +56,9 @@ class Server:
 
     def interrupt(self) -> int:
         os.killpg(self.proc.pid, signal.SIGINT)  # as a terminal's Ctrl+C: the whole process group
-        return self.proc.wait(timeout=20)
+        code = self.proc.wait(timeout=20)
+        self.reader.join(10)  # every line it printed has been read
+        return code
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -204,7 +207,6 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing_behind(repo_workspace):
         group = subprocess.run(["pgrep", "-g", str(server.proc.pid)], capture_output=True, text=True).stdout.split()
         assert len(group) == 2, group  # the preview and its writer process
         assert server.interrupt() == 0
-        server.proc.communicate()
         assert "preview stopped" in "".join(server.lines) and "Traceback" not in "".join(server.lines)
         assert not subprocess.run(["pgrep", "-g", str(server.proc.pid)], capture_output=True).stdout
         assert sorted(p.relative_to(repo_workspace) for p in repo_workspace.rglob("*")) == before

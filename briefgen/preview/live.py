@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from briefgen.runtime import long_running
 from briefgen.build.pipeline import BuildRequest
-from briefgen.errors import Interrupted
+from briefgen.errors import Interrupted, UsageError
 from briefgen.preview.server import make_server
 from briefgen.preview.session import Session
 from briefgen.preview.writer_process import WriterProcess
@@ -28,13 +28,15 @@ def serve(request: BuildRequest, port: int, echo: Callable[[str], None], open_br
     """Serve the preview until Ctrl+C (or `stop_event`, for tests); `on_ready(url)` once it answers."""
     from watchfiles import watch as watch_changes
 
-    session = Session(request, None, log=echo)
+    session = Session(request, None)  # the first build is told by the address line; later ones by a line each
     server = make_server(host, port, session)  # a port in use is refused before anything starts
     started, writers = False, None
     try:
         writers = session.writers = WriterProcess(close=(server.fileno(),))
         long_running()
         session.rebuild() if request.brief else session.listing()
+        _refuse_an_unknown_brief(session)
+        session.log = echo
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                   name="preview-server", daemon=True)
         thread.start()
@@ -62,3 +64,13 @@ def serve(request: BuildRequest, port: int, echo: Callable[[str], None], open_br
             writers.close()
     echo("preview stopped")
 
+
+
+def _refuse_an_unknown_brief(session: Session) -> None:
+    """`serve NAME` for a brief the workspace does not have is a usage error, as for `build NAME`
+    (with the same message: did you mean, and the briefs there are). A workspace with problems may
+    still have it: then the page shows the problems."""
+    wanted = session.request.brief
+    briefs, problems = session.listing()
+    if wanted and not problems and wanted not in {b for b, _, _ in briefs}:
+        raise UsageError(session.snapshot(wanted).problems[0].message)
