@@ -304,3 +304,21 @@ def test_an_unknown_brief_is_a_usage_error_as_for_build(run_cli, repo_workspace)
     code, _, err = run_cli("serve", "pakistan-kazakstan", "--port", "0", "--workspace", str(repo_workspace))
     assert code == 2
     assert err.startswith("error: no brief 'pakistan-kazakstan' in data/briefs; did you mean 'pakistan-kazakhstan'?")
+
+
+def test_the_writer_process_collects_garbage_though_the_console_script_does_not():
+    import gc
+
+    from briefgen.preview.writer_process import WriterProcess
+
+    was = gc.isenabled()
+    gc.disable()  # as _entry runs a command
+    try:
+        writers = WriterProcess()
+    finally:
+        if was:
+            gc.enable()
+    try:
+        assert writers._pool.submit(gc.isenabled).result(timeout=60)
+    finally:
+        writers.close()

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from briefgen.build.pipeline import Prepared, located, produce
 from briefgen.errors import BriefgenError, FontError, Problem
-from briefgen.runtime import signals_held
+from briefgen.runtime import long_running, signals_held
 
 BACKGROUND_FORMATS = ("pdf", "docx")
 
@@ -42,6 +42,7 @@ def _warm_up(close: tuple[int, ...], parent: int) -> None:
     for fd in close:  # the server's listening socket: the port is the preview's alone
         os.close(fd)
     threading.Thread(target=_orphaned_exit, args=(parent,), daemon=True).start()
+    long_running()  # forked from a console script that runs without garbage collection: this one writes for hours
     from briefgen.writers import get_writer
 
     for fmt in BACKGROUND_FORMATS:
