@@ -55,6 +55,41 @@ def _remove(node, rid: str) -> bool:
     return False
 
 
+def _text_edit(rec: dict, draw) -> bool:
+    """The sentence gains words."""
+    if draw:
+        rec["text"] = rec["text"].removesuffix(".") + " and " + draw(st.sampled_from(["more talks", "new ties"])) + "."
+    return True
+
+
+def _date_edit(rec: dict, draw) -> bool:
+    """Another date, and the words of the sentence that state it."""
+    if not (rec.get("date") and "/" not in rec["date"] and when_text(rec["date"]) in rec["text"]):
+        return False
+    if draw:
+        new = draw(dates(ranges=False))
+        if new == rec["date"] or when_text(new) in rec["text"]:
+            return False
+        rec["text"] = rec["text"].replace(when_text(rec["date"]), when_text(new))
+        rec["date"] = new
+    return True
+
+
+def _number_edit(rec: dict, draw) -> bool:
+    """Another amount or count, and the number in the sentence that states it."""
+    field = next((f for f in ("high", "count") if isinstance(rec.get(f), int)), None)
+    said = {"high": "US${} million", "count": "with {}"}.get(field, "")
+    if field is None or rec["text"].count(said.format(rec[field])) != 1:
+        return False
+    if draw:
+        new = rec[field] + draw(st.integers(1, 99))
+        if said.format(new) in rec["text"]:
+            return False
+        rec["text"] = rec["text"].replace(said.format(rec[field]), said.format(new))
+        rec[field] = new
+    return True
+
+
 @st.composite
 def edited(draw, brief: dict) -> tuple[dict, dict[str, str]]:
     """A copy of `brief` with records removed, edited and added, and what the diff must say of each id."""
@@ -69,17 +104,14 @@ def edited(draw, brief: dict) -> tuple[dict, dict[str, str]]:
             expected[inner["id"]] = "removed"
         _remove(brief, rid)
     remaining = [rec for _, rec in records(brief)]
-    for rec in draw(st.lists(st.sampled_from(remaining), unique_by=lambda r: r["id"], max_size=3)) if remaining else []:
-        if rec.get("date") and "/" not in rec["date"] and draw(st.booleans()):
-            new = draw(dates(ranges=False))
-            old_words = when_text(rec["date"])
-            if new == rec["date"] or old_words not in rec["text"] or when_text(new) in rec["text"]:
-                continue
-            rec["text"] = rec["text"].replace(old_words, when_text(new))
-            rec["date"] = new
-        else:
-            rec["text"] = rec["text"].removesuffix(".") + " and " + draw(st.sampled_from(["more talks", "new ties"])) + "."
-        expected[rec["id"]] = "changed"
+    with_values = [rec for rec in remaining if _date_edit(rec, None) or _number_edit(rec, None)]
+    for rec in draw(st.lists(st.sampled_from(remaining), unique_by=lambda r: r["id"], max_size=2)) if remaining else []:
+        if _text_edit(rec, draw):
+            expected[rec["id"]] = "changed"
+    for rec in draw(st.lists(st.sampled_from(with_values), unique_by=lambda r: r["id"], max_size=2)) if with_values else []:
+        edit = draw(st.sampled_from([e for e in (_date_edit, _number_edit) if e(rec, None)]))
+        if edit(rec, draw):
+            expected[rec["id"]] = "changed"
     for n in range(draw(st.integers(0, 3))):
         where = draw(st.sampled_from(PLAIN_LISTS))
         node = brief
@@ -101,6 +133,8 @@ def test_the_diff_names_exactly_the_records_edited(data):
     assert found == expected
     assert changes.data_changed or not expected
     items = box_items(changes, "en_GB")
+    for rec in (r for section in changes.sections for r in section.records if r.change == "changed"):
+        assert rec.words or rec.values  # the sentence word by word, a value in the brief's words
     for section in changes.sections:  # each record where the brief tells it, and the box says so
         assert all(rec.section == section.name for rec in section.records)
         assert any(item.startswith(f"{section.heading}: ") for item in items)
