@@ -261,3 +261,29 @@ def test_a_number_in_an_office_title_must_be_quoted_too(ws, run_cli):
     write(ws, brief, SPELLINGS.replace("      - title: Prime Minister", "      - title: 23rd Prime Minister"))
     found = errors(run_cli, ws)
     assert found and "23rd Prime Minister" in found[0], found
+
+
+def test_names_on_every_sentence_of_the_news_corpus():
+    """Each sentence of the news texts, checked as a record's text against itself as its quote, passes;
+    with a registered person's first name changed ("Nawaz" for Shehbaz) it is refused."""
+    from briefgen.facts import who
+    from briefgen.facts.people import People, Person
+    from briefgen.facts.people_check import PeopleCheck
+    from briefgen.facts.schema import Country
+    from briefgen.facts.statements import plain_words
+
+    names = {"sharif": ("Shehbaz Sharif", "Shahbaz Sharif", "Muhammad Shehbaz Sharif"),
+             "tokayev": ("Kassym-Jomart Tokayev",), "zardari": ("Asif Ali Zardari",), "dar": ("Ishaq Dar",)}
+    cite = [{"source": "s", "quote": "a quote of four words"}]
+    registry = People({k: Person(id=k, name=v[0], spellings=[{"spelling": s, "sources": cite} for s in v[1:]])
+                       for k, v in names.items()})
+    check = PeopleCheck(registry, {"PK": Country(code="PK", iso3="PAK", name="Pakistan", adjective="Pakistani"),
+                                   "KZ": Country(code="KZ", iso3="KAZ", name="Kazakhstan", adjective="Kazakh")})
+    swaps = {"Shehbaz": "Nawaz", "Shahbaz": "Nawaz", "Asif Ali": "Bilawal Bhutto", "Kassym-Jomart": "Nursultan",
+             "Ishaq": "Muhammad"}
+    sentences = [s for path in sorted(NEWS.glob("*.txt")) for s in who.sentences(path.read_text(encoding="utf-8"))]
+    refused = [s for s in sentences if check.names(s, f" {plain_words(s)} ")]
+    mutated = [(s.replace(a, b), s) for s in sentences for a, b in swaps.items() if a in s]
+    passed = [m for m, s in mutated if not check.names(m, f" {plain_words(s)} ")]
+    assert len(sentences) > 70 and len(mutated) > 25
+    assert refused == [] and passed == []

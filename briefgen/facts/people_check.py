@@ -72,11 +72,12 @@ def check_registry(people: People, at, countries: dict[str, Country], skip: set[
                 continue
             if not any(who.title_in(office.title, r) for r in runs):
                 problems.append(Problem(at(here + ("title",)), f"title: \"{office.title}\" is not what its quotes call "
-                                        f"{person.name}; {_they_give(runs)}"))
+                                        f"{person.name}; {_they_give(runs)}{_name_hint(runs, person.name)}"))
             country = countries.get(office.country)
             if country is not None and not any(who.country_in(country, r) for r in runs):
                 problems.append(Problem(at(here + ("country",)), f"country: {office.country} ({country.name}) is not "
-                                        f"said of {person.name} in its quotes; {_they_give(runs)}"))
+                                        f"said of {person.name} in its quotes; {_they_give(runs)}"
+                                        f"{_name_hint(runs, person.name)}"))
             stated = state([c.quote for c in office.sources])
             dates = _RecordCheck(stated, here, _Doc(at), countries, problems)
             for key, value in (("from", office.from_), ("to", office.to)):
@@ -90,6 +91,15 @@ class _Doc:
 
     def __init__(self, at):
         self.at = at
+
+
+def _name_hint(runs: list[str], name: str) -> str:
+    """A hint when the words next to a name look like more of the name ("Muhammad" before "Shehbaz Sharif")."""
+    for run in runs:
+        words = run.split()
+        if 0 < len(words) <= 2 and all(w[0].isupper() and w.lower() not in who.TITLE_WORDS for w in words):
+            return f"; if \"{run}\" is part of the name, register \"{run} {name}\" as a spelling in data/people.yaml"
+    return ""
 
 
 def _they_give(runs: list[str]) -> str:
@@ -139,7 +149,7 @@ def check_participants(meeting: Meeting, people: People, countries: dict[str, Co
         if p.title is not None and not any(who.title_in(p.title, r) for r in runs) \
                 and not (office and office.title.casefold() == p.title.casefold()):
             fail(path + ("title",), f"title: \"{p.title}\" is not what the record's quotes call {name} "
-                 f"({_they_give(runs)}){_registry_says(person, office, people)}")
+                 f"({_they_give(runs)}){_registry_says(person, office, people)}{_name_hint(runs, name)}")
         country = countries.get(p.country) if p.country else None
         if country is not None and not any(who.country_in(country, r) for r in runs) \
                 and not (office and office.country == p.country):
