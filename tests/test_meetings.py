@@ -326,3 +326,19 @@ def test_an_empty_marking_limit_is_an_unknown_marking_not_a_crash(run_cli, repo_
     code, out, err = run_cli("build", "pakistan-kazakhstan-fm-meeting", "--marking-limit", "", "--workspace",
                              str(repo_workspace), "--out", str(tmp_path / "out"))
     assert code == 1 and "--marking-limit: unknown marking ''" in err and "internal error" not in err, err
+
+
+def test_a_top_sheet_longer_than_two_sides_is_warned_about(run_cli, repo_workspace, tmp_path):
+    from briefgen.build.topsheet import top_sheet_sides
+
+    prepared = prepare(BuildRequest(workspace=repo_workspace, brief=MEETING, as_of=AS_OF))
+    assert top_sheet_sides(prepared.document, produce(prepared, ("pdf",))["pdf"]) == 2
+    point = ("    - \"Example desk text: replace before use. " + "Press for practical steps on transit, energy and "
+             "education cooperation, and ask what the Kazakh side expects of the commission. " * 4 + "\"\n")
+    edit(repo_workspace, "  likely_asks:\n", point * 12 + "  likely_asks:\n")
+    code, out, err = run_cli("build", MEETING, "--workspace", str(repo_workspace), "--out", str(tmp_path))
+    assert code == 0
+    assert re.search(r"warning: the top sheet runs to [34] sides of the PDF; a minister's top sheet fits 2: shorten "
+                     r"the desk sections \(longest: Points to make \(\d+ words\), ", err), err
+    code, out, err = run_cli("build", MEETING, "--format", "md", "--workspace", str(repo_workspace), "--out", str(tmp_path))
+    assert code == 0 and "top sheet" not in err  # only the PDF has sides

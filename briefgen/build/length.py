@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 
 
-def section_lengths(pdf: bytes) -> tuple[int, list[tuple[str, float]]]:
-    """(the page count, each top-level section with the pages it takes, longest first)."""
+def section_starts(pdf: bytes) -> tuple[int, list[tuple[str, float]]]:
+    """(the page count, each top-level section's heading and where it starts, in pages from the top
+    of page 1, in order)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    pages = len(reader.pages)
-    starts: list[tuple[str, float]] = []  # (heading, where it starts, in pages from the top of page 1)
+    starts: list[tuple[str, float]] = []
     for item in reader.outline:
         if isinstance(item, list):
             continue  # a section's subsections
@@ -24,6 +24,12 @@ def section_lengths(pdf: bytes) -> tuple[int, list[tuple[str, float]]]:
         height = float(reader.pages[page].mediabox.height)
         top = float(item.top) if item.get("/Top") is not None else height
         starts.append((str(item.title), page + (height - top) / height))
+    return len(reader.pages), starts
+
+
+def section_lengths(pdf: bytes) -> tuple[int, list[tuple[str, float]]]:
+    """(the page count, each top-level section with the pages it takes, longest first)."""
+    pages, starts = section_starts(pdf)
     lengths = [(title, (starts[i + 1][1] if i + 1 < len(starts) else pages) - start)
                for i, (title, start) in enumerate(starts)]
     return pages, sorted(lengths, key=lambda t: -t[1])

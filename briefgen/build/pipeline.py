@@ -65,6 +65,7 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     pdf_standard: str = "ua-1"
     cites: list = field(default_factory=list)  # every `cite` call of the render (context.Cited), in reading order
+    top_sheet: bool = False  # a meeting brief: its top sheet (up to the first page break) fits two sides
 
 
 def build_time() -> tuple[datetime, bool]:
@@ -232,7 +233,7 @@ def prepare(req: BuildRequest, loaded: tuple[Config, FactBase] | None = None) ->
                     templates=tset, context=context, pdf_standard=req.pdf_standard or config.pdf_standard,
                     cites=cites,
                     warnings=list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)))
-                    + [str(p) for p in found + as_warnings(pending) + advice])
+                    + [str(p) for p in found + as_warnings(pending) + advice], top_sheet=meeting is not None)
 
 
 DRAFT = "DRAFT — NOT CLEARED"
@@ -356,10 +357,12 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
                 raise BriefgenError(f"the {fmt.upper()} writer was still working after {WRITE_SECONDS} s: the brief "
                                     "is far too long (is a fact or a template producing megabytes of text?)") from None
     prepared.warnings += [str(w.message) for w in caught if issubclass(w.category, BriefgenWarning)]
-    if "pdf" in out:
+    if "pdf" in out:  # a meeting brief's limit is its top sheet; a country brief's, its length
         from briefgen.build.length import length_warning
+        from briefgen.build.topsheet import top_sheet_warning
 
-        too_long = length_warning(out["pdf"], prepared.config.max_pages)
+        too_long = (top_sheet_warning(prepared.document, out["pdf"]) if prepared.top_sheet
+                    else length_warning(out["pdf"], prepared.config.max_pages))
         if too_long:
             prepared.warnings.append(too_long)
     return out
