@@ -214,6 +214,18 @@ day, 'last month' its month, 'last year' its year."""
 
 
 def relative_date(kind: str, shift: int, anchor: str, number: int | None = None) -> str | None:
+    """As `_relative_date`; None too when the date falls outside the calendar's years 1 to 9999
+    ('yesterday' in a report of 1 January 1, 'next month' in one of December 9999)."""
+    try:
+        value = _relative_date(kind, shift, anchor, number)
+    except (ValueError, OverflowError):
+        return None
+    if value is None or not all(PARTIAL.fullmatch(end) and 1 <= int(end[:4]) for end in value.split("/")):
+        return None
+    return value
+
+
+def _relative_date(kind: str, shift: int, anchor: str, number: int | None = None) -> str | None:
     """The date a relative expression means in a report dated `anchor` (a partial date), as a
     partial date or a range START/END; None when `anchor` is not precise enough (see
     RELATIVE_PRECISION) or the day does not exist ('the 31st of next month' in February).

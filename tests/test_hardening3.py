@@ -525,3 +525,27 @@ def test_dates_near_year_1_build_with_a_warning_at_most(case_workspace, run_cli,
     code, out, err = run_cli("build", "--format", "md", "--workspace", str(ws), "--out", str(tmp_path / "out"),
                              *(["--as-of", as_of] if as_of else []))
     assert code == 0 and "internal error" not in err, err
+
+
+@pytest.mark.parametrize(("kind", "shift", "anchor"), [("day", -1, "0001-01-01"), ("day", 1, "9999-12-31"),
+                                                       ("month", 1, "9999-12-15"), ("year", -1, "0001-05-05"),
+                                                       ("week", -1, "0001-01-03"), ("weekday", -1, "0001-01-01")])
+def test_a_relative_date_outside_the_calendar_cannot_be_placed(kind, shift, anchor):
+    """'yesterday' in a report of 1 January 1 and 'next month' in December 9999 ended in exit 70."""
+    from briefgen.dates import relative_date
+
+    assert relative_date(kind, shift, anchor, 2 if kind == "weekday" else None) is None
+
+
+def test_yesterday_in_a_report_of_year_1_is_a_located_refusal(case_workspace, run_cli):
+    ws = case_workspace("valid-minimal")
+    (ws / "seeds/note.txt").write_text("The ministers held talks yesterday in Astana.\n", encoding="utf-8")
+    sources = ws / "data/sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace('date: "2022-07-30"', 'date: "0001-01-01"'),
+                       encoding="utf-8")
+    (ws / "data/briefs/pk-kz.yaml").write_text(
+        'id: pk-kz\ntitle: T\nsubject: S\ncountries: [PK, KZ]\nsummary:\n  - id: talks\n    date: "0001-01-01"\n'
+        "    text: The ministers held talks.\n    sources:\n      - source: note\n"
+        '        quote: "The ministers held talks yesterday in Astana."\n', encoding="utf-8")
+    code, out, err = run_cli("check", "--workspace", str(ws))
+    assert code == 1 and "internal error" not in err and "is no day of the calendar" in err, err
