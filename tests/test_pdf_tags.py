@@ -77,8 +77,8 @@ def expected_leaves(document: m.Document) -> list[tuple[str, str]]:
                         for r in group:
                             out.extend((role, plain(r[i]) if i < len(r) else "") for i in range(ncols))
                 case m.Callout(title=title, blocks=inner):
-                    if title:  # before the first heading (a title-block banner) the title is a paragraph
-                        out.append((f"H{min(level + 1, 6)}" if level else "P", title))
+                    if title:  # a heading one below the heading before it (H1 before any)
+                        out.append((f"H{min(level + 1, 6)}", title))
                     blocks(inner)
                 case m.Quote(blocks=inner):
                     blocks(inner)
@@ -86,6 +86,8 @@ def expected_leaves(document: m.Document) -> list[tuple[str, str]]:
                     for n in notes:
                         out.append(("P", f"{n.number}. " + " ".join(plain(p.children) for p in n.blocks)))
 
+    if document.meta.marking:  # the protective marking, announced once, before everything
+        out.append(("P", document.meta.marking))
     blocks(document.blocks)
     return [(role, norm(text)) for role, text in out]
 
@@ -136,14 +138,18 @@ def test_shipped_brief_is_tagged_in_reading_order(shipped):
     assert_well_tagged(document, tagged)
 
 
-def test_page_furniture_is_artifact(shipped):
+def test_page_furniture_is_artifact_and_the_marking_is_announced_once(shipped):
     _, _, tagged = shipped
     total = len(tagged.pages)
     for n, page in enumerate(tagged.pages, 1):
         artifacts = norm(" ".join(page.artifact_text))
-        assert artifacts.count("OFFICIAL-SENSITIVE") == 2
+        assert artifacts.count("OFFICIAL-SENSITIVE") == (1 if n == 1 else 2)  # page 1's header is content
         assert f"Page {n} of {total}" in artifacts
-        assert not any("OFFICIAL-SENSITIVE" in t or "Page " in t for t in page.text_by_mcid.values())
+        assert not any("Page " in t for t in page.text_by_mcid.values())
+        assert sum("OFFICIAL-SENSITIVE" in t for t in page.text_by_mcid.values()) == (n == 1)
+    first = tagged.root.kids[0]
+    assert first.role == "P" and norm(first.text(tagged.pages)) == "OFFICIAL-SENSITIVE"
+    assert first.kids[0][1] == 0  # on page 1
 
 
 def test_words_at_line_ends_stay_apart(shipped):
@@ -168,9 +174,12 @@ def test_headings_lists_tables_and_key_facts_are_structured(shipped):
         assert len(ths) == len(table.header[0])
         assert all(th.obj.A.Scope == "/Column" for th in ths)
         assert len([e for e in element.walk() if e.role == "TR"]) == len(table.header) + len(table.rows)
-    *_banner, aside = tagged.elements("Aside")  # the "Not current" banner, then the key-facts box
+    banner, aside = tagged.elements("Aside")  # the "Not current" banner, then the key-facts box
     assert tagged.role_map["/Aside"] == "/Div"
+    # both box titles are headings, one below the heading before them (the title; the section)
+    assert banner.kids[0].role == "H2" and banner.kids[0].text(tagged.pages).strip() == "Not current"
     assert aside.kids[0].role == "H2" and aside.kids[0].text(tagged.pages).strip() == "Key facts"
+    assert tagged.elements("H1")[0].text(tagged.pages).strip() == document.meta.title
     assert [k.role for k in aside.kids[1:]] == ["L"]
     for lst in tagged.elements("L"):
         for li in lst.kids:
@@ -467,10 +476,12 @@ _notes = st.lists(st.integers(1, 4), unique=True, max_size=4).map(
     lambda ns: m.Notes(tuple(m.Note(n, (m.Paragraph((m.Text(f"Source {n}."),)),)) for n in sorted(ns))))
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(blocks=_blocks, notes=_notes)
-def test_any_document_is_fully_tagged_in_model_order(blocks, notes):
-    document = m.Document(meta(), tuple(blocks) + (notes,))
+@settings(max_examples=16, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(blocks=_blocks, notes=_notes, marking=st.sampled_from(["", "OFFICIAL-SENSITIVE"]))
+def test_any_document_is_fully_tagged_in_model_order(blocks, notes, marking):
+    """Any mix of blocks (a box before the first heading is a banner: its title is a heading too),
+    with or without a protective marking (announced once, first)."""
+    document = m.Document(meta(marking=marking), tuple(blocks) + (notes,))
     tagged = TaggedPdf(pdf_writer.write(document, WriterOptions(Theme())))
     assert_well_tagged(document, tagged)
     defined = {n.number for n in notes.items}
@@ -511,8 +522,10 @@ def test_the_logo_is_a_figure_named_after_the_organisation(repo_workspace, run_c
     assert code == 0, err
     tagged = TaggedPdf(stdout.strip().splitlines()[-1])
     (figure,) = tagged.elements("Figure")
-    assert str(figure.obj.Alt) == "Logo: Central Asia Desk"
-    assert tagged.root.kids[0] is figure  # read first, before the letterhead
+    assert str(figure.obj.Alt) == "Central Asia Desk logo"
+    assert tagged.root.kids[1] is figure  # read after the marking, before the letterhead
+    x0, y0, x1, y1 = (float(v) for v in figure.obj.A.BBox)
+    assert figure.obj.A.O == "/Layout" and 0 < x0 < x1 and 0 < y0 < y1 and round(y1 - y0) == round(16 * 72 / 25.4)
     (stack,) = tagged.pages[0].images
     assert [tag for tag, _ in stack] == ["/Figure"] and stack[0][1] == figure.kids[0][2]
 

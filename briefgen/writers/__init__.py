@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from briefgen.document.model import Document
+    from briefgen.document.model import Document, Meta
     from briefgen.writers.theme import Theme
 
 # format -> the module (under briefgen.writers) whose `write` makes it
@@ -29,6 +29,15 @@ class WriterOptions:
 
 
 Writer = Callable[["Document", WriterOptions], bytes]
+
+
+def logo_text(theme: Theme, meta: Meta) -> str:
+    """The logo's alternative text in every format: the theme's `logo_alt`, else "<organisation>
+    logo"; empty when neither is known (the logo is then decoration)."""
+    if theme.logo_alt:
+        return theme.logo_alt
+    organisation = meta.organisation or theme.organisation
+    return f"{organisation} logo" if organisation else ""
 
 
 def get_writer(fmt: str) -> Writer:

@@ -11,7 +11,7 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFPage,
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from briefgen.writers.pdf.catalog import write_catalog
+from briefgen.writers.pdf.catalog import ConformingDocument, write_catalog
 from briefgen.writers.pdf.tags import CB_NAME, Tagger
 
 
@@ -29,6 +29,7 @@ class TaggingCanvas(rl_canvas.Canvas):
 
     def __init__(self, *args, tagger: Tagger, **kw):
         super().__init__(*args, **kw)
+        self._doc.__class__ = ConformingDocument  # EOL before every endstream
         self._tagger = tagger
         self._page_refs: dict[int, object] = {}
         self._annot_keys: list = []
@@ -64,6 +65,18 @@ class TaggingCanvas(rl_canvas.Canvas):
             self._code.append("EMC /Artifact BMC")
 
     @contextmanager
+    def content(self, node):
+        """What is drawn in this block is marked content of `node` (drawn outside any flowable)."""
+        if not self._tagger.enabled:
+            yield
+            return
+        self._code.append("EMC " + self._tagger.mcid(self._pageNumber, node))
+        try:
+            yield
+        finally:
+            self._code.append("EMC /Artifact BMC")
+
+    @contextmanager
     def artifact(self, kind: str, subtype: str | None = None):
         """Mark page furniture with its artifact type (Pagination: header, footer, page numbers)."""
         if not self._tagger.enabled:
@@ -77,6 +90,8 @@ class TaggingCanvas(rl_canvas.Canvas):
             self._code.append("EMC /Artifact BMC")
 
     def _addAnnotation(self, annotation, name=None, addtopage=1):
+        if self._tagger.enabled and self._tagger.repeating():
+            return  # a link in a repeated header row: the row is an artifact, its link too
         href = _annotation_target(annotation)
         node = self._tagger.annotation(href) if href is not None else None
         if node is not None:

@@ -5,10 +5,13 @@ and, on request, PDF/A-2 identification, and PDF/A's output intent."""
 from __future__ import annotations
 
 import re
+import struct
 from html import escape  # not xml.sax.saxutils, which pulls in urllib, http and ssl
 
 from reportlab.pdfbase.pdfdoc import format as pdf_format
-from reportlab.pdfbase.pdfdoc import XMP, PDFArray, PDFDate, PDFDictionary, PDFName, PDFObject, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    XMP, PDFArray, PDFDate, PDFDictionary, PDFDocument, PDFName, PDFObject, PDFStream, PDFString,
+)
 
 from briefgen.writers.pdf.tags import Node, Tagger
 
@@ -47,6 +50,9 @@ def write_catalog(tagger: Tagger, canv, page_refs: dict[int, object]):
                 elem.kids.append(k[1])
             else:
                 elem.kids.append(("MCR", page_refs[k[0]], k[1]))
+        if node.boxes and len({box[0] for box in node.boxes}) == 1:  # drawn on one page: its bounding box
+            x0, y0, x1, y1 = (f(b[i] for b in node.boxes) for f, i in ((min, 1), (min, 2), (max, 3), (max, 4)))
+            node.attrs["A"] = {"O": "/Layout", "BBox": [round(v, 2) for v in (x0, y0, x1, y1)]}
         for key, value in node.attrs.items():
             if key == "ID":
                 ids.append((value, refs[id(node)]))
@@ -138,6 +144,8 @@ def _prune(node: Node):
 def _pdf_value(value):
     if isinstance(value, dict):
         return PDFDictionary({k: _pdf_value(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return PDFArray([_pdf_value(v) for v in value])
     if isinstance(value, str) and value.startswith("/"):
         return PDFName(value[1:])
     if isinstance(value, str):
@@ -200,7 +208,6 @@ def _xmp(doc, language: str, standard: str) -> bytes:
   <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
    <pdf:Producer>{_x(info.producer)}</pdf:Producer>
    <pdf:Keywords>{_x(info.keywords)}</pdf:Keywords>
-   <pdf:Trapped>{_x(info.trapped)}</pdf:Trapped>
   </rdf:Description>
   <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
    <xmp:CreatorTool>{_x(info.creator)}</xmp:CreatorTool>
@@ -218,12 +225,56 @@ def _xmp(doc, language: str, standard: str) -> bytes:
 
 def _output_intent(doc):
     """An sRGB output intent (PDF/A): the ICC profile is made by Pillow, not shipped."""
-    from PIL import ImageCms
-
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    stream = PDFStream(PDFDictionary({"N": 3}), profile.tobytes())
+    stream = PDFStream(PDFDictionary({"N": 3}), _srgb_profile(doc._timeStamp.YMDhms))
     return PDFDictionary({
         "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
         "OutputConditionIdentifier": PDFString("sRGB"), "Info": PDFString("sRGB IEC61966-2.1"),
         "DestOutputProfile": doc.Reference(stream),
     })
+
+
+def _srgb_profile(when) -> bytes:
+    """Pillow's sRGB profile, dated `when` (the document's date) instead of now, so reproducible
+    builds stay byte for byte equal; its profile ID, a digest that covered the date, is left zero
+    ("not computed", as the ICC header allows)."""
+    from PIL import ImageCms
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[24:36] = struct.pack(">6H", *when[:6])  # the header's dateTimeNumber
+    data[84:100] = bytes(16)
+    return bytes(data)
+
+
+# --- PDF/A's stream syntax --------------------------------------------------------------
+
+
+class ConformingDocument(PDFDocument):
+    """reportlab's document, writing an end-of-line before each `endstream` (PDF/A-2, 6.1.7.1; PDF
+    1.7 advises it). reportlab's streams end with the data then `endstream`; every object goes
+    through `Reference` to get its number, so each stream is given the EOL there, once, by its
+    class: one place for page contents, fonts, images, XMP and the ICC profile alike, and the
+    stream's /Length still counts the data alone, as the standard wants. The canvas makes its
+    document one of these (`TaggingCanvas.__init__`)."""
+
+    def Reference(self, obj, name=None):
+        if isinstance(obj, PDFStream) and not isinstance(obj, _EndOfLine):
+            obj.__class__ = _with_end_of_line(type(obj))
+        return super().Reference(obj, name)
+
+
+class _EndOfLine:
+    """Marks a stream class whose `format` ends the data with an EOL."""
+
+
+_END = b"endstream\n"
+_eol_classes: dict[type, type] = {}
+
+
+def _with_end_of_line(cls: type) -> type:
+    if cls not in _eol_classes:
+        def format(self, document):
+            out = cls.format(self, document)
+            return out[: -len(_END)] + b"\n" + _END if out.endswith(_END) else out
+
+        _eol_classes[cls] = type(cls.__name__, (_EndOfLine, cls), {"format": format, "__module__": __name__})
+    return _eol_classes[cls]

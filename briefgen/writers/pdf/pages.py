@@ -11,7 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from briefgen.document import model as m
 from briefgen.writers.pdf.canvas import TaggingCanvas
-from briefgen.writers.pdf.tags import Tagger
+from briefgen.writers.pdf.tags import Node, Tagger
 from briefgen.writers.theme import Theme
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
@@ -50,9 +50,11 @@ class BriefDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(text, key, level=depth, closed=False)
 
 
-def canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: Tagger):
+def canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: Tagger, marking: Node | None = None):
     """A canvas that holds pages back until the end so each can say "Page N of M"; page
-    content is an artifact unless a tagged flowable draws it (canvas.py)."""
+    content is an artifact unless a tagged flowable draws it (canvas.py). The marking at the top
+    of page 1 is the content of `marking` (the tree's first element): a screen reader announces
+    it once, and skips it, as furniture, everywhere else."""
 
     class _Canvas(TaggingCanvas):
         def __init__(self, *args, **kw):
@@ -90,7 +92,8 @@ def canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: Tagger):
             if meta.marking:
                 self.setFillColor(colors.HexColor(theme.colours.marking))
                 self.setFont(f"{font}-bold", 10)
-                with self.artifact("Pagination", "Header"):
+                announced = marking is not None and self._pageNumber == 1
+                with self.content(marking) if announced else self.artifact("Pagination", "Header"):
                     self.drawCentredString(width / 2, top, meta.marking)
             with self.artifact("Pagination", "Footer"):
                 if meta.marking:

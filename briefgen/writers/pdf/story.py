@@ -48,7 +48,8 @@ def _inline(nodes: tuple[m.Inline, ...], notes: NoteLinks | None = None) -> str:
             case m.Emph(children=c):
                 out.append(f"<i>{_inline(c, notes)}</i>")
             case m.Link(href=href, children=c):
-                link = f'<link href="{escape(href)}" color="#2E5C8A">{_inline(c, notes)}</link>'
+                # underlined as well as coloured: a link is not told by colour alone (WCAG 1.4.1)
+                link = f'<link href="{escape(href)}" color="#2E5C8A" underline="1">{_inline(c, notes)}</link>'
                 out.append(notes.link(href, link) if notes else link)
             case m.NoteRef(number=n):
                 if notes:
@@ -242,8 +243,8 @@ class Story:
         out.append(CondPageBreak(self.theme.body_size * 9))
         whole: list[Flowable] = []
         if t.caption:
-            whole.append(tags.tag(Paragraph(_esc(t.caption), s["caption"]), caption_tag))
-        whole.append(table)
+            whole.append(tags.place(tags.tag(Paragraph(_esc(t.caption), s["caption"]), caption_tag), table_tag))
+        whole.append(tags.place(table, table_tag))
         # A short table reads as one thing: it moves to the next page whole rather than leave a row
         # or two behind (a long one still splits, its header repeated).
         if len(t.rows) <= SHORT_TABLE_ROWS:
@@ -355,9 +356,9 @@ def _pieces(nodes: tuple[m.Inline, ...], limit: int = LONG_TEXT) -> list[tuple[m
 LOGO_HEIGHT_MM = 16
 
 
-def logo(theme: Theme, tags: Tagger, organisation: str) -> list[Flowable]:
+def logo(theme: Theme, tags: Tagger, alt: str) -> list[Flowable]:
     """The letterhead logo above the title block, at a fixed height and its own aspect ratio;
-    a Figure whose alternative text is the organisation's name (without one, an artifact)."""
+    a Figure with its alternative text and bounding box (without a text, an artifact)."""
     data = theme.logo_bytes()
     if data is None:
         return []
@@ -366,6 +367,7 @@ def logo(theme: Theme, tags: Tagger, organisation: str) -> list[Flowable]:
     width, height = ImageReader(io.BytesIO(data)).getSize()
     h = LOGO_HEIGHT_MM * mm
     logo = Image(io.BytesIO(data), width=h * width / height, height=h, hAlign="LEFT")
-    if organisation:
-        logo = tags.tag(logo, tags.add("Figure", Alt=f"Logo: {organisation}"))
+    if alt:
+        figure = tags.add("Figure", Alt=alt)
+        logo = tags.place(tags.tag(logo, figure), figure)
     return [logo, Spacer(0, 4 * mm)]

@@ -44,7 +44,7 @@ class Node:
     """A structure element: its role (`S`), children in reading order (nodes, marked-content
     references `(page, mcid)` and annotation references `("annot", key, page)`) and attributes."""
 
-    __slots__ = ("role", "parent", "kids", "attrs", "href", "open_inline")
+    __slots__ = ("role", "parent", "kids", "attrs", "href", "open_inline", "boxes")
 
     def __init__(self, role: str, parent: Node | None = None, **attrs):
         self.role = role
@@ -53,6 +53,7 @@ class Node:
         self.attrs = attrs
         self.href = None
         self.open_inline: list[Node] = []  # inline elements still open when a split paragraph's part ends
+        self.boxes: list[tuple[int, float, float, float, float]] = []  # (page, x0, y0, x1, y1) where it was drawn
         if parent is not None:
             parent.kids.append(self)
 
@@ -162,10 +163,10 @@ class Tagger:
         return f"H{self.heading_level}"
 
     def box_heading(self) -> str:
-        """The role of a box's title: one level below the section it is in. Before the first heading
-        (a banner in the title block) it is a paragraph: an H1 there would have no bookmark, and the
-        document's headings would start inside an aside."""
-        return f"H{min(self.heading_level + 1, 6)}" if self.heading_level else "P"
+        """The role of a box's title: a heading one level below the heading before it (the brief's
+        title, for a banner in the title block), so a screen reader's list of headings finds the
+        "Not current" warning as it finds "Key facts"; `H1` before any heading."""
+        return f"H{min(self.heading_level + 1, 6)}"
 
     @contextmanager
     def inside(self, node: Node):
@@ -234,6 +235,19 @@ class Tagger:
     def current(self) -> Node | None:
         node = self._drawing[-1] if self._drawing else None
         return None if node is _ARTIFACT else node
+
+    def repeating(self) -> bool:
+        """A flowable is being drawn again (a header row repeated on a later page): an artifact,
+        whose links are left out rather than made into annotations no element owns."""
+        return bool(self._drawing) and self._drawing[-1] is _ARTIFACT
+
+    def place(self, flowable, node: Node):
+        """Record where `flowable` is drawn as `node`'s bounding box (PDF/UA wants one on figures
+        and tables); a table drawn over several pages gets none. Returns the flowable."""
+        flowable._placed = node
+        if self.enabled:
+            flowable.__class__ = _placed_class(type(flowable))
+        return flowable
 
     def mcid(self, page: int, node: Node) -> str:
         """Open marked content for `node` on `page`: the BDC operator, and the MCID in the tree."""
@@ -356,3 +370,31 @@ def _tagged_bullet_class(cls: type) -> type:
 
         _classes[cls] = type(f"Tagged{cls.__name__}", (cls,), {"drawOn": drawOn, "__module__": __name__})
     return _classes[cls]
+
+
+def _placed_class(cls: type) -> type:
+    """A subclass of a flowable class that records where it is drawn (see `Tagger.place`); the
+    parts of a split table record into the same element."""
+    key = ("placed", cls)
+    if getattr(cls, "_briefgen_placed", False):
+        return cls
+    if key not in _classes:
+
+        def drawOn(self, canvas, x, y, _sW=0):
+            width = getattr(self, "_width", None) or getattr(self, "drawWidth", None) or self.width
+            height = getattr(self, "_height", None) or getattr(self, "drawHeight", None) or self.height
+            left = self._hAlignAdjust(x, _sW) if hasattr(self, "_hAlignAdjust") else x
+            self._placed.boxes.append((canvas._pageNumber, left, y, left + width, y + height))
+            return cls.drawOn(self, canvas, x, y, _sW)
+
+        def split(self, availWidth, availHeight):
+            parts = cls.split(self, availWidth, availHeight)
+            for part in parts:
+                if part is not self and not hasattr(part, "_placed"):
+                    part._placed = self._placed
+                    part.__class__ = _placed_class(type(part))
+            return parts
+
+        _classes[key] = type(f"Placed{cls.__name__}", (cls,), {
+            "drawOn": drawOn, "split": split, "_briefgen_placed": True, "__module__": __name__})
+    return _classes[key]

@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from briefgen.document import model as m
-from briefgen.writers import WriterOptions
+from briefgen.writers import WriterOptions, logo_text
 from briefgen.writers.fonts import resolve, settle
 from briefgen.writers.pdf.glyphs import check_glyphs, refuse_right_to_left, register_family
 from briefgen.writers.pdf.pages import PAGE_SIZES, BriefDoc, canvas_maker
@@ -72,6 +72,7 @@ def typeset(document: m.Document, options: WriterOptions, squeeze: float = 1.0,
         invariant=1 if meta.reproducible else 0,
     )
     doc.shorten = shorten
-    story = logo(theme, tags, meta.organisation) + Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
-    doc.build(story, canvasmaker=canvas_maker(meta, theme, body_family.name, tags))
+    marking = tags.add("P") if meta.marking else None  # read first, once (drawn as page 1's header)
+    story = logo(theme, tags, logo_text(theme, meta)) + Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
+    doc.build(story, canvasmaker=canvas_maker(meta, theme, body_family.name, tags, marking))
     return buf.getvalue(), [doc.fills.get(page, 0.0) for page in range(1, max(doc.fills, default=1) + 1)]
