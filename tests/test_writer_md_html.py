@@ -251,8 +251,8 @@ def test_html_escapes_hostile_text(hostile):
     _, c = render_html(doc)
     assert c.title == hostile
     assert {t for t, _ in c.tags} <= {"html", "head", "meta", "title", "style", "body", "header", "main",
-                                     "footer", "p", "h2", "table", "caption", "thead", "tbody", "tr", "th",
-                                     "aside"}
+                                     "footer", "p", "h2", "h3", "table", "caption", "thead", "tbody", "tr", "th",
+                                     "aside"}  # h3: the box's title, a heading below the h2
     assert "".join(c.text).count(hostile) >= 6
 
 
@@ -268,7 +268,8 @@ def test_html_neutralises_unsafe_links():
 
 def test_html_adjacent_note_refs_are_separated():
     out, _ = render_html(Document(META, (P("x", NoteRef(1), NoteRef(2)),)))
-    assert '<sup class="noteref">,<a href="#note-2" id="ref-2-1">2</a></sup>' in out
+    assert ('<sup class="noteref">,<a href="#note-2" id="ref-2-1" role="doc-noteref" aria-label="Source note 2">2</a>'
+            '</sup>') in out
 
 
 def test_html_theme_page_size_and_ids():

@@ -337,10 +337,10 @@ def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BriefgenWarning)
         theme = prepared.theme
-        if {"pdf", "docx"} & set(formats):
+        if {"pdf", "docx", "html"} & set(formats):
             from briefgen.writers.fonts import settle
 
-            theme = settle(theme)  # both writers name the same family; a missing font warns once
+            theme = settle(theme)  # the writers name the same family; a missing font warns once
         options = WriterOptions(theme, pdf_standard=prepared.pdf_standard, reference_docx=prepared.reference_docx)
         for fmt in formats:
             write = get_writer(fmt)
