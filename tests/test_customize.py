@@ -33,7 +33,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def build(run_cli, ws: Path, *args: str, fmt: str = "md") -> dict[str, Path]:
+def build(run_cli, ws: Path, *args: str, fmt: str = "briefgen-md") -> dict[str, Path]:
     """Build into ws/out; fails the test unless the build succeeds. Returns {extension: path}."""
     code, out, err = run_cli("build", "-w", str(ws), "--format", fmt, "--as-of", AS_OF, *args)
     assert code == 0, err
@@ -57,7 +57,8 @@ def failed_build(run_cli, ws: Path, *args: str, fmt: str = "md") -> str:
 
 
 def headings(markdown: str) -> list[str]:
-    return re.findall(r"^# (.+)$", markdown, re.MULTILINE)
+    """The section headings (the title, a heading too, is left out)."""
+    return re.findall(r"(?<!\{\.title\}\n)^# (.+)$", markdown, re.MULTILINE)
 
 
 def section(markdown: str, heading: str) -> str:
@@ -444,7 +445,7 @@ def test_logo_png_appears_in_pdf_and_docx(repo_workspace, run_cli, tmp_path):
 def test_letterhead_organisation_from_theme_when_briefgen_toml_has_none(repo_workspace, run_cli, tmp_path):
     write(tmp_path / "theme" / "theme.toml", 'organisation = "Ministry of Foreign Affairs"\nfooter = "Desk copy"\n')
     drop_setting(repo_workspace, "organisation")
-    built = build(run_cli, repo_workspace, "--template", str(tmp_path / "theme"), fmt="pdf,docx,md")
+    built = build(run_cli, repo_workspace, "--template", str(tmp_path / "theme"), fmt="pdf,docx,briefgen-md")
     assert built["md"].read_text(encoding="utf-8").startswith("{.letterhead}\nMinistry of Foreign Affairs\n")
     assert "Ministry of Foreign Affairs" in pdf_text(built["pdf"]) and "Desk copy" in pdf_text(built["pdf"])
     doc = read_docx(str(built["docx"]))
@@ -683,9 +684,9 @@ def test_template_errors_keep_earlier_outputs(repo_workspace, run_cli):
     first = build(run_cli, repo_workspace)["md"]
     before = first.read_bytes()
     broken_summary(repo_workspace, "# Summary\n\n{{ ''.__class__ }}\n")
-    code, _, err = run_cli("build", "-w", str(repo_workspace), "--format", "md", "--as-of", AS_OF)
+    code, _, err = run_cli("build", "-w", str(repo_workspace), "--format", "briefgen-md", "--as-of", AS_OF)
     assert code == 1 and "not allowed in a template" in err
-    assert first.read_bytes() == before and sorted(p.name for p in first.parent.iterdir()) == [f"{STEM}.md"]
+    assert first.read_bytes() == before and sorted(p.name for p in first.parent.iterdir()) == [f"{STEM}.briefgen.md"]
 
 
 # --- briefgen init --------------------------------------------------------------------------

@@ -376,14 +376,15 @@ def apply_example(ex_id: str, workspace: Path) -> None:
             target.write_text(code, encoding="utf-8")
 
 
-def build(run_cli, ws: Path, fmt: str = "md") -> dict[str, Path]:
+def build(run_cli, ws: Path, fmt: str = "briefgen-md") -> dict[str, Path]:
     code, out, err = run_cli("build", "-w", str(ws), "--template", str(ws / "my"), "--format", fmt, "--as-of", AS_OF)
     assert code == 0, err
     return {Path(p).suffix.lstrip("."): Path(p) for p in out.split()}
 
 
 def headings(markdown: str) -> list[str]:
-    return re.findall(r"^# (.+)$", markdown, re.MULTILINE)
+    """The section headings (the title, a heading too, is left out)."""
+    return re.findall(r"(?<!\{\.title\}\n)^# (.+)$", markdown, re.MULTILINE)
 
 
 def test_example_a_points_to_make(repo_workspace, run_cli):

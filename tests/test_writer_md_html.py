@@ -16,7 +16,7 @@ from briefgen.document.model import (
 from briefgen.writers.theme import Theme
 from briefgen.writers import WriterOptions
 from briefgen.writers import html as html_writer
-from briefgen.writers import md as md_writer
+from briefgen.writers import briefgen_md as md_writer
 
 META = Meta(title="Ruritania <country> brief", subject="Country & people", author="Desk \"A\"",
             keywords=("ruritania", "brief"), language="en-GB", marking="OFFICIAL <SENSITIVE>")

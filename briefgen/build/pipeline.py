@@ -28,7 +28,8 @@ from briefgen.facts.suggest import did_you_mean
 from briefgen.files.output import safe_name, write_all
 from briefgen.workspace import Config, load_config
 
-ALL_FORMATS = ("pdf", "docx", "md", "html")
+ALL_FORMATS = ("pdf", "docx", "md", "html")  # --format all
+FORMATS = ALL_FORMATS + ("briefgen-md",)  # briefgen's own Markdown, as the templates render it
 
 
 @dataclass(frozen=True)

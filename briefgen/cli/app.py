@@ -88,12 +88,12 @@ def parse_date(value: str | None):
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
-    from briefgen.build.pipeline import ALL_FORMATS
+    from briefgen.build.pipeline import ALL_FORMATS, FORMATS
 
     chosen = ALL_FORMATS if value == "all" else tuple(dict.fromkeys(v.strip() for v in value.split(",")))
-    unknown = [f for f in chosen if f not in ALL_FORMATS]
+    unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        raise typer.BadParameter(f"unknown format '{unknown[0]}' (choose from {', '.join(ALL_FORMATS)} or all)")
+        raise typer.BadParameter(f"unknown format '{unknown[0]}' (choose from {', '.join(FORMATS)} or all)")
     return chosen
 
 

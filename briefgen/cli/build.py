@@ -58,7 +58,8 @@ def check(
 def build(
     brief: Annotated[Optional[str], typer.Argument(help="Brief or meeting brief id (see `briefgen list`); optional "
                                                   "when there is one brief.")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, md, html, all, or a comma list.")] = "pdf",
+    format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, md (portable CommonMark), html, all (those "
+                                        "four), briefgen-md (the Markdown the templates render), or a comma list.")] = "pdf",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder.",
                                                 show_default="out/ in the workspace")] = None,
     marking: MarkingOpt = None,

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from briefgen.writers.theme import Theme
 
 # format -> the module (under briefgen.writers) whose `write` makes it
-FORMATS = {"pdf": "pdf.writer", "docx": "docx.writer", "md": "md", "html": "html"}
-EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "html": ".html"}
+FORMATS = {"pdf": "pdf.writer", "docx": "docx.writer", "md": "md", "html": "html", "briefgen-md": "briefgen_md"}
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "md": ".md", "html": ".html", "briefgen-md": ".briefgen.md"}
 
 
 @dataclass(frozen=True)

@@ -1,192 +1,174 @@
-"""Write a Document back to the Markdown dialect `briefgen.document.markdown.parse` reads.
+"""Write a Document as portable Markdown: CommonMark that GitHub, VS Code, Pandoc and any other
+CommonMark viewer show as the brief, with no syntax of briefgen's own dialect left to read.
 
-Aim: `parse(write(doc)) == doc` (ignoring `line` and derived heading anchors). Text is data, so
-every character that could start Markdown syntax is backslash-escaped. What the dialect cannot
-express is degraded visibly rather than dropped: line breaks in headings and table cells become
-spaces, extra header rows become body rows, an empty paragraph is omitted (a bare `{.style}`
-line would attach to the next block). A page break is `{.pagebreak}` on a paragraph of `&nbsp;`.
+- YAML front matter carries the title, subtitle, author, date, language, keywords and the
+  protective marking (GitHub shows it as a table; Pandoc and VS Code read it as metadata).
+- The title is a `#` heading, as in the other formats; the letterhead, subtitle and date lines are
+  paragraphs (the subtitle in italics).
+- A box (the key-facts box, the "Not current" banner) is a block quote headed by its title, one
+  heading level below the heading before it.
+- Note markers are superscript numbers (`<sup>1</sup>`, inline HTML that CommonMark keeps); the
+  notes are the numbered list the template places.
+- Tables are HTML tables: CommonMark has none of its own, and GFM's pipes would show as text in a
+  strict CommonMark viewer. Cells are escaped as HTML, so fact text stays text.
+
+Text is data: every character that could start Markdown syntax is backslash-escaped (the
+escaping of briefgen's dialect, which CommonMark reads the same way). `--format briefgen-md`
+writes the dialect itself.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from html import escape
 
 from briefgen.document.model import (
-    BulletList, Callout, Document, Emph, Heading, LineBreak, Link, Notes, NoteRef, OrderedList,
-    Paragraph, PageBreak, Quote, Rule, Strong, Table, Text,
+    BulletList, Callout, Document, Emph, Heading, LineBreak, Link, Meta, Notes, NoteRef, OrderedList,
+    PageBreak, Paragraph, Quote, Rule, Strong, Table, Text,
 )
 from briefgen.writers import WriterOptions
+from briefgen.writers.briefgen_md import _fence, _indent, _inl
 
-# Inline syntax, `#`/`>` anywhere, and quotes: the parser's smartquotes would curl bare ones.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>&|#\"'])")
-_LINE_START = re.compile(r"^([+\-=:~{])|^(\d+)([.)])(?=\s|$)")  # lists, setext, hr, containers, fences, attrs
-_ALIGN = {"left": ":--", "center": ":-:", "right": "--:"}
+_SAFE_SCHEME = re.compile(r"(?i)(https?|mailto):")
 
 
 def write(document: Document, options: WriterOptions) -> bytes:
-    text = _blocks(document.blocks)
-    return (text + "\n" if text else "").encode("utf-8")
+    body = _Writer().blocks(document.blocks)
+    return (_front_matter(document.meta) + body + "\n").encode("utf-8")
 
 
-def _blocks(blocks) -> str:
-    out: list[str] = []
-    prev, alt = None, False
-    for block in blocks:
-        # Two adjacent lists of one kind would merge; switching the marker character splits them.
-        alt = isinstance(block, (BulletList, OrderedList)) and type(block) is type(prev) and not alt
-        text = _block(block, alt)
-        if text:
-            out.append(text)
-            prev = block
-    return "\n\n".join(out)
+def _front_matter(meta: Meta) -> str:
+    """YAML front matter; each value a JSON string, which YAML reads as a double-quoted scalar."""
+    fields = [("title", meta.title), ("subtitle", meta.subject), ("author", meta.author),
+              ("date", meta.created.date().isoformat() if meta.created else ""), ("lang", meta.language),
+              ("keywords", list(meta.keywords)), ("marking", meta.marking)]
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields if value]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def _block(block, alt: bool = False) -> str:
-    match block:
-        case Heading(level=level, children=children, style=style):
-            return (_attrs(style) + "#" * level + " " + _inl(children, midline=True)).rstrip()
-        case Paragraph(children=children, style="code") if children and all(isinstance(c, Text) for c in children):
-            return _fence("".join(c.text for c in children))
-        case Paragraph(children=()):
-            return ""
-        case Paragraph(children=children, style=style):
-            return _attrs(style) + _inl(children)
-        case BulletList(items=items, style=style):
-            return _attrs(style) + _list(items, lambda i: "*" if alt else "-")
-        case OrderedList(items=items, start=start, style=style):
-            return _attrs(style) + _list(items, lambda i: f"{start + i}{')' if alt else '.'}")
-        case Table():
-            return _table(block)
-        case Callout(kind=kind, title=title, blocks=blocks):
-            body = _blocks(blocks)
-            # A container closes at the first bare fence at least as long as its opener, so an
-            # outer fence must be longer than any fence nested inside it.
-            inner = [len(f) for f in re.findall(r"^[ >]*(:{3,})", body, re.MULTILINE)]
-            fence = ":" * max([3] + [n + 1 for n in inner])
-            head = f"{fence} {kind} {_oneline(title)}".rstrip()
-            return head + "\n\n" + (body + "\n\n" if body else "") + fence
-        case Quote(blocks=blocks):
-            return _indent(_blocks(blocks), "> ", "> ") or ">"
-        case Rule():
-            return "___"  # not `---`: `- ---` is a rule, not a list item holding one
-        case PageBreak():
-            return "{.pagebreak}\n&nbsp;"
-        case Notes(items=items):
-            # The parser numbers notes by first reference, so labels are the numbers themselves.
-            return "\n\n".join(_indent(_blocks(n.blocks), f"[^{n.number}]: ", "    ") for n in items)
-    raise TypeError(f"markdown writer: unknown block {type(block).__name__}")
+def _sup(number: int, after_note: bool) -> str:
+    return f"<sup>{',' if after_note else ''}{number}</sup>"
 
 
-def _inline(node, br: str, sole_in_strong: bool) -> str:
-    match node:
-        case Text(text=text):
-            return _SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
-        case Strong(children=children):
-            return "**" + _raw(children, br, strong=True) + "**"
-        case Emph(children=children):
-            # `***x***` reads as Emph(Strong(x)), so Strong(Emph(x)) needs `**_x_**`.
-            d = "_" if sole_in_strong else "*"
-            return d + _raw(children, br) + d
-        case Link(href=href, children=children):
-            dest = re.sub(r"([\\<>&])", r"\\\1", href).replace("\n", "%0A").replace("\r", "%0D")
-            return f"[{_raw(children, br)}](<{dest}>)"
-        case NoteRef(number=number):
-            return f"[^{number}]"
-        case LineBreak():
-            return br
-    raise TypeError(f"markdown writer: unknown inline {type(node).__name__}")
+def _text(nodes, midline: bool = False) -> str:
+    return _joined(_inl(nodes, midline, note=_sup))
 
 
-def _raw(nodes, br: str, strong: bool = False) -> str:
-    out = [_inline(node, br, strong and len(nodes) == 1) for node in nodes]
-    for i in range(1, len(out)):
-        if isinstance(nodes[i - 1], NoteRef) and out[i][:1] in ("(", ":"):
-            out[i] = "\\" + out[i]  # `[^1](x)` would be a link, `[^1]:` a note definition
-        if out[i][:1] == "[" and out[i - 1][-1:] in ("!", "^"):
-            out[i - 1] = out[i - 1][:-1] + "\\" + out[i - 1][-1]  # `![` starts an image, `^[` an inline note
-    for i, piece in enumerate(out):
-        # `**_x_**` cannot touch a letter or digit; `***x***` (Emph(Strong(x))) looks the same.
-        before, after = out[i - 1][-1:] if i else "", out[i + 1][:1] if i + 1 < len(out) else ""
-        if piece.startswith("**_") and (before.isalnum() or after.isalnum()):
-            out[i] = "***" + piece[3:-3] + "***"
-    return "".join(out)
+def _joined(text: str) -> str:
+    """Adjacent markers as one superscript, "1,2" (fact text never holds a raw `<`: it is escaped)."""
+    return text.replace("</sup><sup>,", ",")
 
 
-def _inl(nodes, midline: bool = False) -> str:
-    """Inline content as source lines: block syntax escaped at each line start, and whitespace at
-    line edges (which Markdown trims) kept as character references. `midline` content (a heading,
-    a table cell) is one line with no block syntax to fear, so a line break there becomes a space."""
-    nodes = tuple(nodes)
-    while nodes and isinstance(nodes[-1], LineBreak):
-        nodes = nodes[:-1]  # a hard break cannot end a block
-    lines = []
-    for line in _raw(nodes, " " if midline else "\\\n").split("\n"):
-        if not midline:
-            line = _LINE_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\" + m[3], line)
-        core = line.strip()
-        lead = line[: len(line) - len(line.lstrip())]
-        lines.append(_ents(lead) + core + (_ents(line[len(lead) + len(core):]) if core else ""))
-    return "\n".join(lines)
+class _Writer:
+    def __init__(self):
+        self.level = 0  # the level of the heading before: a box's title is a heading one below
+
+    def blocks(self, blocks) -> str:
+        out, prev, alt = [], None, False
+        for block in blocks:
+            # two adjacent lists of one kind would merge; switching the marker character splits them
+            alt = isinstance(block, (BulletList, OrderedList)) and type(block) is type(prev) and not alt
+            text = self.block(block, alt)
+            if text:
+                out.append(text)
+                prev = block
+        return "\n\n".join(out)
+
+    def block(self, block, alt: bool = False) -> str:
+        match block:
+            case Heading(level=level, children=children):
+                self.level = level
+                return ("#" * min(level, 6) + " " + _text(children, midline=True)).rstrip()
+            case Paragraph(children=children, style="code") if children and all(isinstance(c, Text) for c in children):
+                return _fence("".join(c.text for c in children))
+            case Paragraph(children=()):
+                return ""
+            case Paragraph(children=children, style="subtitle"):
+                return _text((Emph(children),))
+            case Paragraph(children=children):
+                return _text(children)
+            case BulletList(items=items):
+                return self.list(items, lambda i: "*" if alt else "-")
+            case OrderedList(items=items, start=start):
+                return self.list(items, lambda i: f"{start + i}{')' if alt else '.'}")
+            case Table():
+                return _html_table(block)
+            case Callout(title=title, blocks=blocks):
+                head = f"{'#' * min(self.level + 1, 6)} {_text((Text(title),), midline=True)}" if title else ""
+                inner = "\n\n".join(p for p in (head, self.blocks(blocks)) if p)
+                return _indent(inner, "> ", "> ") if inner else ""
+            case Quote(blocks=blocks):
+                return _indent(self.blocks(blocks), "> ", "> ") or ">"
+            case Rule():
+                return "***"  # not `---`, which under a paragraph makes it a heading
+            case PageBreak():
+                return ""  # a page is a print notion; a Markdown viewer has none
+            case Notes(items=items):
+                numbers = [n.number for n in items]
+                if numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False:
+                    return self.list([_Item(n.blocks) for n in items], lambda i: f"{numbers[0] + i}.")
+                # numbers with gaps: a list would renumber them, so each note is a paragraph
+                return "\n\n".join(_indent(self.blocks(n.blocks), f"{n.number}\\. ", "    ") for n in items)
+        raise TypeError(f"markdown writer: unknown block {type(block).__name__}")
+
+    def list(self, items, marker) -> str:
+        tight = all(len(it.blocks) <= 1 and all(isinstance(b, Paragraph) for b in it.blocks) for it in items)
+        out = [_indent(self.blocks(item.blocks), marker(i) + " ", " " * (len(marker(i)) + 1))
+               for i, item in enumerate(items)]
+        return ("\n" if tight else "\n\n").join(out)
 
 
-def _ents(s: str) -> str:
-    return "".join(f"&#{ord(c)};" for c in s)
+class _Item:
+    def __init__(self, blocks):
+        self.blocks = blocks
 
 
-def _oneline(s: str) -> str:
-    return s.replace("\r", " ").replace("\n", " ")
+def _html_table(t: Table) -> str:
+    """An HTML table block: no blank line inside, so CommonMark passes it through whole."""
+    ncols = max([len(r) for r in t.header + t.rows] + [0])
+    if not ncols:
+        return ""
+    align = tuple(t.align) + (None,) * (ncols - len(t.align))
 
+    def row(cells, tag: str) -> str:
+        cells = tuple(cells) + ((),) * (ncols - len(cells))
+        return "<tr>" + "".join(
+            f"<{tag}{f' align={chr(34)}{a}{chr(34)}' if a in ('left', 'center', 'right') else ''}>{_joined(_cell(c))}</{tag}>"
+            for c, a in zip(cells, align)) + "</tr>"
 
-def _attrs(style: str | None, *extra: str) -> str:
-    parts = ([("." + style) if re.fullmatch(r"[\w-]+", style) else f'class="{_quote(style)}"'] if style else [])
-    parts += [e for e in extra if e]
-    return "{" + " ".join(parts) + "}\n" if parts else ""
-
-
-def _quote(s: str) -> str:
-    # The attrs plugin rejects a bare `{` or `}` in a quoted value and keeps escapes raw, so
-    # this keeps the line valid; the parser must unescape `\\x` for such values to round-trip.
-    return re.sub(r'([\\"{}])', r"\\\1", _oneline(s))
-
-
-def _indent(text: str, first: str, rest: str) -> str:
-    lines = text.split("\n")
-    out = [(first + lines[0]).rstrip()]
-    out += [(rest + line) if line else rest.rstrip() for line in lines[1:]]
+    out = ["<table>"]
+    if t.caption:
+        out.append(f"<caption>{escape(_one_line(t.caption))}</caption>")
+    if t.header:
+        out += ["<thead>", *(row(r, "th") for r in t.header), "</thead>"]
+    out += ["<tbody>", *(row(r, "td") for r in t.rows), "</tbody>", "</table>"]
     return "\n".join(out)
 
 
-def _list(items, marker) -> str:
-    # Tight when every item is a single paragraph; otherwise blank lines between items.
-    tight = all(len(it.blocks) <= 1 and all(isinstance(b, Paragraph) for b in it.blocks) for it in items)
-    out = []
-    for i, item in enumerate(items):
-        m = marker(i)
-        out.append(_indent(_blocks(item.blocks), m + " ", " " * (len(m) + 1)))
-    return ("\n" if tight else "\n\n").join(out)
+def _cell(nodes) -> str:
+    """Inline content as HTML (inside an HTML block Markdown is not read)."""
+    out, prev = [], None
+    for node in nodes:
+        match node:
+            case Text(text=text):
+                out.append(escape(_one_line(text)))
+            case Strong(children=children):
+                out.append(f"<strong>{_cell(children)}</strong>")
+            case Emph(children=children):
+                out.append(f"<em>{_cell(children)}</em>")
+            case Link(href=href, children=children):
+                target = href.strip()
+                safe = target.startswith("#") or _SAFE_SCHEME.match(target)
+                out.append(f'<a href="{escape(target)}">{_cell(children)}</a>' if safe else _cell(children))
+            case NoteRef(number=number):
+                out.append(_sup(number, isinstance(prev, NoteRef)))
+            case LineBreak():
+                out.append("<br>")
+        prev = node
+    return "".join(out)
 
 
-def _fence(code: str) -> str:
-    longest = max((len(r) for r in re.findall(r"`+", code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}\n{code}\n{fence}"
-
-
-def _num(w: float) -> str:
-    return str(w).removesuffix(".0")
-
-
-def _table(t: Table) -> str:
-    rows = list(t.header[1:]) + list(t.rows)  # GFM has exactly one header row
-    header = t.header[0] if t.header else ()
-    ncols = max([len(header)] + [len(r) for r in rows] + [1])
-    caption = f'caption="{_quote(t.caption)}"' if t.caption else ""
-    widths = 'widths="' + ",".join(_num(w) for w in t.widths) + '"' if t.widths else ""
-
-    def line(cells) -> str:
-        cells = tuple(cells) + ((),) * (ncols - len(cells))
-        return "| " + " | ".join(_inl(c, midline=True) for c in cells) + " |"
-
-    align = tuple(t.align) + (None,) * (ncols - len(t.align))
-    delim = "|" + "|".join(_ALIGN.get(a or "", "---") for a in align[:ncols]) + "|"
-    return _attrs(t.style, caption, widths) + "\n".join([line(header), delim] + [line(r) for r in rows])
+def _one_line(text: str) -> str:
+    # a blank line would end the HTML block; inside a cell every line break is a space
+    return re.sub(r"\s*[\r\n]+\s*", " ", text)
