@@ -93,15 +93,17 @@ def run_cli(capsys, request):
     return run
 
 
-def soffice_to_pdf(docx: Path, outdir: Path) -> Path:
+def soffice_to_pdf(docx: Path, outdir: Path, packaged_fonts: bool = True) -> Path:
     """Convert a DOCX to PDF with LibreOffice, as a reader would see it: with briefgen's packaged
     fonts (PT Sans, PT Serif) made visible to LibreOffice through fontconfig, so the render uses
-    the brief's own fonts, and LibreOffice works on a machine without system fonts at all."""
+    the brief's own fonts, and LibreOffice works on a machine without system fonts at all.
+    `packaged_fonts=False`: only the machine's fonts (and those the document embeds)."""
     import os
     import subprocess
     from importlib.resources import files
 
-    dirs = "".join(f"<dir>{files(p) / 'files'}</dir>" for p in ("fontpkg_pt_sans", "fontpkg_pt_serif"))
+    packages = ("fontpkg_pt_sans", "fontpkg_pt_serif") if packaged_fonts else ()
+    dirs = "".join(f"<dir>{files(p) / 'files'}</dir>" for p in packages)
     conf = outdir / "fonts.conf"
     conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
                     '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'

@@ -85,7 +85,8 @@ def test_default_build_uses_packaged_pt_sans_without_searching_the_system(repo_w
     assert entry.find(f"{W}family").get(f"{W}val") == "swiss"
     assert entry.find(f"{W}panose1").get(f"{W}val") == "020B0503020203020204"
     # the schema's child order (Word calls a font table with altName after panose1 corrupt)
-    assert [etree.QName(c).localname for c in entry] == ["altName", "panose1", "charset", "family", "pitch"]
+    assert [etree.QName(c).localname for c in entry] == ["altName", "panose1", "charset", "family", "pitch",
+                                                        "embedRegular", "embedBold", "embedItalic", "embedBoldItalic"]
 
 
 def test_a_theme_can_name_pt_serif_without_any_system_font(repo_workspace, run_cli, tmp_path, no_system_fonts):

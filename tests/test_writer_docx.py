@@ -147,7 +147,7 @@ def test_caption_sits_above_its_table(sample):
 
 def test_hostile_text_stays_literal():
     doc = read(build(para(HOSTILE), Table(((((Text(HOSTILE),)),),), ()), title=HOSTILE))
-    assert doc.paragraphs[0].text == HOSTILE
+    assert doc.paragraphs[1].text == HOSTILE  # after the marking
     assert doc.tables[0].cell(0, 0).text == HOSTILE
     assert doc.core_properties.title == HOSTILE
 
@@ -157,29 +157,47 @@ def test_xml_invalid_characters_become_replacement_characters():
     data = build(para(bad), Paragraph((Link(f"https://x.org/{bad}", (Text(bad),)),)),
                  Callout("keyfacts", bad, ()), title=bad, marking=bad, footer=bad, keywords=(bad,))
     doc = read(data)
-    assert doc.paragraphs[0].text == "a\ufffdb\ufffdc\ufffdd\ufffde\tf"
+    assert doc.paragraphs[0].text == "a\ufffdb\ufffdc\ufffdd\ufffde\tf"  # the marking
+    assert doc.paragraphs[1].text == "a\ufffdb\ufffdc\ufffdd\ufffde\tf"
     assert doc.core_properties.title == "a\ufffdb\ufffdc\ufffdd\ufffde\tf"
     assert "a\ufffdb" in doc.sections[0].header.paragraphs[0].text
 
 
 def test_header_and_footer_carry_marking_and_page_fields(sample):
-    section = read(sample).sections[0]
+    doc = read(sample)
+    section = doc.sections[0]
     header = section.header.paragraphs
     assert [p.text for p in header] == ["OFFICIAL-SENSITIVE"]
     assert header[0].alignment == 1 and header[0].runs[0].bold  # centred
-    footer = section.footer.paragraphs
-    assert footer[-1].text == "OFFICIAL-SENSITIVE" and footer[-1].runs[0].bold
-    assert footer[0].text.startswith("Not for publication\tPage ")
-    xml = section.footer._element.xml
-    assert "PAGE" in xml and "NUMPAGES" in xml
-    for kind in ("begin", "separate", "end"):
-        assert xml.count(f'w:fldCharType="{kind}"') == 2
+    for footer in (section.footer, section.first_page_footer):  # one line: text, marking, page
+        (line,) = footer.paragraphs
+        assert line.text == "Not for publication\tOFFICIAL-SENSITIVE\tPage 1 of 1"
+        assert [r.text for r in line.runs if r.bold] == ["OFFICIAL-SENSITIVE"]
+        xml = footer._element.xml
+        assert "PAGE" in xml and "NUMPAGES" in xml
+        for kind in ("begin", "separate", "end"):
+            assert xml.count(f'w:fldCharType="{kind}"') == 2
+
+
+def test_the_marking_is_announced_once_as_the_first_paragraph(sample):
+    """A screen reader skips headers: page 1's marking is the body's first paragraph instead, in a
+    frame where the header's would be; the first page's own header holds no marking."""
+    doc = read(sample)
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert [p.text for p in section.first_page_header.paragraphs] == [""]
+    first = doc.paragraphs[0]
+    assert first.text == "OFFICIAL-SENSITIVE" and first.runs[0].bold and first.alignment == 1
+    frame = first._p.pPr.find(qn("w:framePr"))
+    assert frame.get(qn("w:vAnchor")) == "page" and frame.get(qn("w:xAlign")) == "center"
+    assert sum(p.text == "OFFICIAL-SENSITIVE" for p in doc.paragraphs) == 1
 
 
 def test_no_marking_means_no_marking_text():
     section = read(build(para("x"), marking="", footer="")).sections[0]
     assert all(not p.text for p in section.header.paragraphs)
-    assert [p.text for p in section.footer.paragraphs] == ["\tPage 1 of 1"]
+    assert [p.text for p in section.footer.paragraphs] == ["\t\tPage 1 of 1"]
+    assert not section.different_first_page_header_footer
 
 
 def test_table_header_repeats_and_rows_do_not_split(sample):
@@ -202,17 +220,27 @@ def test_callout_is_a_shaded_bordered_box_of_paragraphs(sample):
     doc = read(sample)
     assert len(doc.tables) == 1  # only the data table
     box = [p for p in all_paragraphs(doc) if p.style.name.startswith("Key Facts")]
-    assert [p.text for p in box] == ["Key facts", "Capital: Astana", "\u2022\tPopulation: 20 m"]
+    assert [p.text for p in box] == ["Key facts", "Capital: Astana", "Population: 20 m"]
     assert [p.style.name for p in box] == ["Key Facts Title", "Key Facts", "Key Facts Bullet"]
+    # the bullets are a real list (Word numbering with a bullet), the prose has no hanging indent
+    num_id = box[2]._p.pPr.numPr.numId.val
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.num_having_numId(num_id).abstractNumId.val
+    (level,) = [a for a in numbering.findall(qn("w:abstractNum")) if int(a.get(qn("w:abstractNumId"))) == abstract][0]\
+        .findall(qn("w:lvl"))
+    assert level.find(qn("w:numFmt")).get(qn("w:val")) == "bullet" and level.find(qn("w:lvlText")).get(qn("w:val")) == "\u2022"
+    assert doc.styles["Key Facts"].paragraph_format.first_line_indent in (None, 0)
+    # the box's title is a heading (an outline level), one below the heading before it
+    assert box[0]._p.pPr.find(qn("w:outlineLvl")) is not None
     colours = Theme().colours
     base = doc.styles["Key Facts"].element.pPr
     assert base.find(qn("w:shd")).get(qn("w:fill")) == colours.callout.lstrip("#")
     assert base.find(f"{qn('w:pBdr')}/{qn('w:left')}").get(qn("w:color")) == colours.accent.lstrip("#")
-    for name in ("Key Facts Title", "Key Facts Bullet"):  # same borders and indents: drawn as one box
+    for name in ("Key Facts Title", "Key Facts Bullet"):  # the same borders: drawn as one box
         style = doc.styles[name]
         assert style.base_style.name == "Key Facts"
         ppr = style.element.pPr
-        assert ppr is None or (ppr.find(qn("w:pBdr")) is None and ppr.find(qn("w:ind")) is None)
+        assert ppr is None or ppr.find(qn("w:pBdr")) is None
     assert doc.styles["Key Facts Title"].font.bold
     assert all(p._p.pPr.find(qn("w:pBdr")) is None and p._p.pPr.find(qn("w:shd")) is None for p in box)
 
@@ -231,9 +259,12 @@ def test_note_markers_link_to_bookmarked_notes():
                  Notes((Note(1, (para("First source."),)),
                         Note(2, (para("Second source, at https://example.org/page?id=2."),)))))
     doc = read(data)
-    claim = doc.paragraphs[0]._p
+    claim = doc.paragraphs[1]._p  # after the marking
     links = claim.findall(qn("w:hyperlink"))
     assert [(link.get(qn("w:anchor")), link.xpath("string(.)")) for link in links] == [("note_1", "1"), ("note_2", "2")]
+    # not a link named only "1": its tooltip says where it goes
+    assert [link.get(qn("w:tooltip")) for link in links] == [
+        "Source note 1: First source.", "Source note 2: Second source, at https://example.org/page?id=2."]
     assert claim.xpath("string(.)") == "Claim1,2"  # the comma between markers is not part of a link
     bookmarks = {b.get(qn("w:name")): b.getparent() for b in doc.element.body.iter(qn("w:bookmarkStart"))}
     assert bookmarks["note_1"].xpath("string(.)") == "1.First source."  # (the tab is an element)
@@ -298,7 +329,7 @@ def test_links_are_real_hyperlinks():
     assert links[0].xpath("string(.)") == "site"
     assert links[1].get(qn("w:anchor")) == "trade_figures"
     assert doc.element.body.find(f".//{qn('w:bookmarkStart')}").get(qn("w:name")) == "trade_figures"
-    run = doc.paragraphs[1].hyperlinks[0].runs[0]
+    run = doc.paragraphs[2].hyperlinks[0].runs[0]
     assert run.style.name == "Hyperlink"
     assert run.style.font.underline and run.style.font.color.rgb == RGBColor(0x05, 0x63, 0xC1)
 

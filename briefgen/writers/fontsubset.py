@@ -16,8 +16,8 @@ from briefgen.document import model as m
 from briefgen.writers.fonts import STYLES, read_face, resolve
 from briefgen.writers.theme import Theme
 
-# The digits and punctuation of fields the writers add ("Page 3 of 12") and that Word computes.
-FIELD_CHARS = "0123456789 Pageof"
+# What the writers add beside the text: "Page 3 of 12" (its digits Word computes), list bullets.
+FIELD_CHARS = "0123456789 Pageof\u2022"  # and the bullet of the DOCX box lists
 
 
 def document_chars(document: m.Document) -> str:
@@ -39,7 +39,8 @@ def document_chars(document: m.Document) -> str:
     meta = document.meta
     for text in (meta.title, meta.marking, meta.footer, meta.organisation, meta.author):
         found.update(text)
-    return "".join(sorted(found))
+    # characters a font can hold: no surrogates (the DOCX writer replaces them), no control characters
+    return "".join(sorted(c for c in found if c >= " " and not "\ud800" <= c <= "\udfff"))
 
 
 def faces(theme: Theme) -> dict[str, dict[str, bytes]]:

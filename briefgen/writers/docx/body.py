@@ -49,6 +49,27 @@ def _linked_urls(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
+TOOLTIP_CHARS = 200  # Word shows a screen tip of about this length
+
+
+def _tooltip(number: int, text: str | None) -> str:
+    if not text:
+        return f"Source note {number}"
+    text = " ".join(text.split())
+    return f"Source note {number}: " + (text if len(text) <= TOOLTIP_CHARS else text[:TOOLTIP_CHARS - 1].rstrip() + "…")
+
+
+def note_texts(blocks: tuple[Block, ...]) -> dict[int, str]:
+    """Each source note's text, by number, for the tooltips of its markers."""
+    return {note.number: " ".join(plain_text(b.children) for b in note.blocks if isinstance(b, Paragraph))
+            for block in blocks if isinstance(block, Notes) for note in block.items}
+
+
+def outline(p, level: int) -> None:
+    """Make a paragraph a heading of `level` (1-9) whatever its style: Word's outline level."""
+    put(p._p.get_or_add_pPr(), el("w:outlineLvl", val=level - 1))
+
+
 def _split(blocks: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, ...]]:
     """A list item's or note's first paragraph (which carries the marker) and the blocks after it."""
     if blocks and isinstance(blocks[0], Paragraph):
@@ -72,11 +93,13 @@ class Ctx(NamedTuple):
 
 
 class BodyWriter:
-    def __init__(self, styles: StyleBook):
+    def __init__(self, styles: StyleBook, notes: dict[int, str] | None = None):
         self.doc, self.theme, self.styles = styles.doc, styles.theme, styles
         self.style = styles.style
         self.bookmarks = 0
         self.gap_pending = False  # a table or box was just written: the next paragraph gets room above
+        self.level = 0  # the level of the heading before: a box's title is a heading one below
+        self.notes = notes or {}  # note number -> its text, the tooltip of its markers
 
     def blocks(self, blocks: tuple[Block, ...], ctx: Ctx) -> None:
         for node in blocks:
@@ -84,8 +107,13 @@ class BodyWriter:
 
     def block(self, node: Block, ctx: Ctx) -> None:
         match node:
-            case Heading(level=level, children=children, anchor=anchor):
-                p = self.paragraph(ctx, children, self.style(f"Heading {min(max(level, 1), 6)}"))
+            case Heading(level=level, children=children, anchor=anchor, style=name):
+                self.level = min(max(level, 1), 6)
+                if name in PARAGRAPH_STYLES:  # the title: Word's Title style, and a heading all the same
+                    p = self.paragraph(ctx, children, self.style(PARAGRAPH_STYLES[name]))
+                    outline(p, self.level)
+                else:
+                    p = self.paragraph(ctx, children, self.style(f"Heading {self.level}"))
                 if anchor:
                     self._bookmark(p, anchor)
             case Paragraph(children=children, style=name):
@@ -214,13 +242,22 @@ class BodyWriter:
         self.gap_pending = True
 
     def _callout(self, node: Callout, ctx: Ctx) -> None:
-        """The key-facts box: paragraphs in the Key Facts styles (bordered and shaded alike, so
-        they are drawn as one box), not a one-cell table a screen reader would announce as a table."""
+        """A box (key facts, the "Not current" banner): paragraphs in the Key Facts styles (bordered
+        and shaded alike, so they are drawn as one box), not a one-cell table a screen reader would
+        announce as a table. Its title is a heading one level below the heading before it (an
+        outline level on the paragraph: Word's navigation pane and screen readers list it); its
+        bullets are a real list (numbering), the text beside them aligned with the prose."""
         box, bullet = self.style("Key Facts"), self.style("Key Facts Bullet")
         if node.title:
-            self.paragraph(ctx, (Text(node.title),), self.style("Key Facts Title"))
+            outline(self.paragraph(ctx, (Text(node.title),), self.style("Key Facts Title")), min(self.level + 1, 9))
         for block in node.blocks:
             match block:
+                case BulletList(items=items) if (num_id := self.styles.box_bullets()) is not None:
+                    for item in items:
+                        first, rest = _split(item.blocks)
+                        num_pr = self.paragraph(ctx, first, bullet)._p.get_or_add_pPr().get_or_add_numPr()
+                        num_pr.get_or_add_ilvl().val, num_pr.get_or_add_numId().val = 0, num_id
+                        self.blocks(rest, ctx._replace(para_style=box))
                 case BulletList(items=items) | OrderedList(items=items):
                     ordered = isinstance(block, OrderedList)
                     for i, item in enumerate(items):
@@ -259,6 +296,8 @@ class BodyWriter:
                     if not fmt.link:
                         target = SubElement(parent, qn("w:hyperlink"))
                         target.set(qn("w:anchor"), NOTE_BOOKMARK.format(number))
+                        # the link says where it goes, not only "1": shown on hover, read by screen readers
+                        target.set(qn("w:tooltip"), clean(_tooltip(number, self.notes.get(number))))
                         target.set(qn("w:history"), "1")
                     self._text_run(target, fmt._replace(link=False), str(number), char_style=style)
                 case LineBreak():

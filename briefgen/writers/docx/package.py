@@ -20,7 +20,7 @@ from lxml.etree import SubElement
 
 from briefgen.document.model import Meta
 from briefgen.writers.docx.styles import StyleBook
-from briefgen.writers.docx.xml import clean, el, field, set_fonts, styled, sub
+from briefgen.writers.docx.xml import clean, el, field, put, set_fonts, styled, sub
 from briefgen.writers.fonts import font_table_entry
 from briefgen.writers.theme import Theme
 
@@ -74,7 +74,6 @@ def prepare(doc, styles: StyleBook, meta: Meta) -> None:
         section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
         section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
         section.header_distance = section.footer_distance = Mm(min(10, m.top / 2, m.bottom / 2))
-        section.different_first_page_header_footer = False
         _header_footer(section, styles, meta)
 
 
@@ -97,7 +96,7 @@ def _compatibility_mode(doc) -> None:
 def _font_table(doc, theme: Theme) -> None:
     """Name the theme's families in the font table with a widely installed look-alike
     (w:altName, e.g. Arial for PT Sans) and their PANOSE class, which Word and LibreOffice use
-    to substitute on a machine without the family. The fonts are not embedded: see fonts.py."""
+    to substitute should a family be missing (the faces themselves are embedded: embedded.py)."""
     part = next((rel.target_part for rel in doc.part.rels.values()
                  if rel.reltype == RT.FONT_TABLE and not rel.is_external), None)
     if part is None:
@@ -122,30 +121,62 @@ def _font_table(doc, theme: Theme) -> None:
 
 
 def _header_footer(section, styles: StyleBook, meta: Meta) -> None:
+    """The marking centred at the top; at the bottom one line: the footer text, the marking and
+    "Page N of M", as in the PDF. Page 1 has its own header without the marking, which is written
+    instead as the body's first paragraph (`announce_marking`), so a screen reader hears it once."""
     marking = clean(meta.marking.strip())
-    for part, style, is_footer in ((section.header, styles.style("Header"), False),
-                                   (section.footer, styles.style("Footer"), True)):
+    section.different_first_page_header_footer = bool(marking)
+    width = text_width(styles.theme)
+    parts = [(section.header, "Header", marking), (section.footer, "Footer", marking)]
+    if marking:
+        parts += [(section.first_page_header, "Header", ""), (section.first_page_footer, "Footer", marking)]
+    for part, style_name, shown in parts:
         part.is_linked_to_previous = False
         for child in list(part._element):
             part._element.remove(child)
-        if is_footer:
-            _page_line(part, style, meta.footer, text_width(styles.theme))
-        if marking or not is_footer:  # a header part must hold a paragraph
-            p = styled(part.add_paragraph(), style)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(marking)
-            run.bold = True
-            run.font.color.rgb = RGBColor.from_string(styles.theme.colours.marking.lstrip("#"))
+        style = styles.style(style_name)
+        if style_name == "Footer":
+            _page_line(part, style, meta.footer, shown, width, styles.theme.colours.marking)
+        else:  # a header part must hold a paragraph, empty or not
+            _marking(styled(part.add_paragraph(), style), shown, styles.theme.colours.marking)
 
 
-def _page_line(footer, style, text: str, width: int) -> None:
-    """The footer text at the left and "Page N of M" at the right margin."""
+def _marking(p, marking: str, colour: str):
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if marking:
+        run = p.add_run(marking)
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    return p
+
+
+def announce_marking(doc, styles: StyleBook, meta: Meta) -> None:
+    """The protective marking as the body's first paragraph, read once by a screen reader, placed
+    where the header's would be (a frame anchored to the page: the text below keeps its place)."""
+    marking = clean(meta.marking.strip())
+    if not marking:
+        return
+    theme = styles.theme
+    p = _marking(styled(doc.add_paragraph(), styles.style("Header")), marking, theme.colours.marking)
+    top = min(10, theme.margins_mm.top / 2, theme.margins_mm.bottom / 2)
+    put(p._p.get_or_add_pPr(), el("w:framePr", w=Emu(text_width(theme)).twips, wrap="around", vAnchor="page",
+                                  hAnchor="margin", xAlign="center", y=Mm(top).twips))
+
+
+def _page_line(footer, style, text: str, marking: str, width: int, colour: str) -> None:
+    """The footer text at the left margin, the marking centred and "Page N of M" at the right."""
     p = styled(footer.add_paragraph(), style)
     tabs = p.paragraph_format.tab_stops
     for stop in style.paragraph_format.tab_stops:  # the style's centre/right stops assume another page width
         tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(Emu(width // 2), WD_TAB_ALIGNMENT.CENTER)
     tabs.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
-    p.add_run(clean(text) + "\tPage ")
+    p.add_run(clean(text) + "\t")
+    if marking:
+        run = p.add_run(marking)
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    p.add_run("\tPage ")
     field(p, "PAGE")
     p.add_run(" of ")
     field(p, "NUMPAGES")

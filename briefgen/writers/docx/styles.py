@@ -17,6 +17,7 @@ from briefgen.writers.theme import Theme
 
 PARAGRAPH, CHARACTER, TABLE = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 CELL_PAD = 108  # twips of padding left and right in table cells (Word's default)
+BOX_BULLET_MM = 5  # the hanging indent of a box's bullets
 
 
 class StyleBook:
@@ -34,6 +35,41 @@ class StyleBook:
         # With a reference.docx, only what the theme changes from briefgen's defaults overrides it:
         # restyle Heading 1 in Word and it stays, change the heading colour in theme.toml and it wins.
         self.default_looks = self._looks(Theme()) if not own_styles else self.looks
+
+    def box_bullets(self) -> int | None:
+        """The numbering (numId) of a box's bullets: a bullet at the box's edge and the text at
+        BOX_BULLET_MM, in the accent colour and the body font; made once. None when the document
+        has no numbering part (a reference.docx without one): bullets are then written as text."""
+        if hasattr(self, "_box_bullets"):
+            return self._box_bullets
+        try:
+            numbering = self.doc.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            self._box_bullets = None
+            return None
+        ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+        abstract = el("w:abstractNum", abstractNumId=max(ids, default=0) + 1)
+        abstract.append(el("w:multiLevelType", val="singleLevel"))
+        level = el("w:lvl", ilvl=0)
+        for tag, value in (("start", 1), ("numFmt", "bullet"), ("lvlText", "\u2022"), ("lvlJc", "left")):
+            level.append(el(f"w:{tag}", val=value))
+        ppr = OxmlElement("w:pPr")
+        twips = round(BOX_BULLET_MM * 1440 / 25.4)
+        ppr.append(el("w:ind", left=twips, hanging=twips))
+        level.append(ppr)
+        rpr = OxmlElement("w:rPr")
+        if self.theme.body_font.name:
+            set_fonts(rpr, self.theme.body_font.name)
+        put(rpr, el("w:color", val=self.theme.colours.accent.lstrip("#")))
+        level.append(rpr)
+        abstract.append(level)
+        first_num = numbering.find(qn("w:num"))  # abstract definitions come before the instances
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+        self._box_bullets = numbering.add_num(int(abstract.get(qn("w:abstractNumId")))).numId
+        return self._box_bullets
 
     def style(self, name: str, kind=PARAGRAPH):
         """The style `name`, created if missing and formatted from the theme unless a reference owns it."""
@@ -88,9 +124,9 @@ class StyleBook:
             "Note Reference": dict(superscript=True),
             # The key-facts box: paragraphs with the same borders and indents, which Word and
             # LibreOffice draw as one shaded box with the accent bar at its left.
-            "Key Facts": dict(fill=c.callout, bar=c.accent, left=5, first=-5, before=0, after=2, line=1.15),
+            "Key Facts": dict(fill=c.callout, bar=c.accent, left=0, first=0, before=0, after=2, line=1.15),
             "Key Facts Title": dict(base="Key Facts", bold=True, colour=c.heading, size=size * 1.05, after=3, keep=True),
-            "Key Facts Bullet": dict(base="Key Facts"),
+            "Key Facts Bullet": dict(base="Key Facts", left=BOX_BULLET_MM, first=-BOX_BULLET_MM),
             # A meeting brief's desk text (the desk's judgement, not the sources'): its own styles,
             # so that text edited or added in Word stays marked as the desk's.
             "Desk Text": dict(fill=c.table_stripe, bar=c.rule, left=5, before=0, after=4, line=1.15),

@@ -17,11 +17,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from briefgen.document.model import Document
-from briefgen.writers import WriterOptions
-from briefgen.writers.docx.body import BodyWriter, Ctx
-from briefgen.writers.docx.package import package, prepare, set_properties, text_width
+from briefgen.writers import WriterOptions, logo_text
+from briefgen.writers.docx.embedded import embed_fonts
+from briefgen.writers.docx.body import BodyWriter, Ctx, note_texts
+from briefgen.writers.docx.package import announce_marking, package, prepare, set_properties, text_width
 from briefgen.writers.docx.styles import StyleBook
 from briefgen.writers.docx.xml import clean
+from briefgen.writers.fontsubset import document_chars
 
 LOGO_HEIGHT_MM = 16
 
@@ -34,12 +36,13 @@ def write(document: Document, options: WriterOptions) -> bytes:
     created = created.replace(tzinfo=timezone.utc) if created.tzinfo is None else created.astimezone(timezone.utc)
     styles = StyleBook(doc, theme, own_styles=reference is None)
     prepare(doc, styles, document.meta)
+    embed_fonts(doc, theme, document_chars(document))
+    announce_marking(doc, styles, document.meta)
     logo = theme.logo_bytes()
     if logo is not None:  # the letterhead logo, above the title block, described for screen readers
         shape = doc.add_paragraph().add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
-        alt = theme.logo_alt or theme.organisation or document.meta.author
-        shape._inline.docPr.set("descr", clean(f"{alt} logo" if alt and not theme.logo_alt else alt))
-    BodyWriter(styles).blocks(document.blocks, Ctx(doc, text_width(theme)))
+        shape._inline.docPr.set("descr", clean(logo_text(theme, document.meta)))
+    BodyWriter(styles, note_texts(document.blocks)).blocks(document.blocks, Ctx(doc, text_width(theme)))
     body = doc.element.body
     if len(body) == 1 or body[-2].tag == qn("w:tbl"):  # Word wants a paragraph at the end
         doc.add_paragraph()
