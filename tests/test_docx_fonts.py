@@ -117,3 +117,17 @@ def test_libreoffice_shows_pt_sans_from_the_file_and_lays_out_the_pdfs_pages(shi
     for row in chronology.rows:
         when = m.plain_text(row[0])
         assert not lines or re.search(rf"^\s*{re.escape(when)}\s", lines, re.MULTILINE), when
+
+
+def test_a_reference_docx_with_embedded_faces_gives_its_place_to_the_briefs(tmp_path):
+    """The reference.docx `templates init` writes embeds its own subsets; a brief built from it
+    carries only its own (no stale copies, no second set)."""
+    from briefgen.writers.docx.reference import reference_docx
+
+    reference = reference_docx()
+    doc = m.Document(m.Meta(title="T"), (m.Paragraph((m.Text("Ünïcödé words"),)),))
+    data = write(doc, WriterOptions(Theme(), reference_docx=reference))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert len([n for n in z.namelist() if n.endswith(".odttf")]) == 4
+    faces = embedded_faces(data)
+    assert all(ord("Ü") in TTFont(io.BytesIO(f)).getBestCmap() for f in faces.values())

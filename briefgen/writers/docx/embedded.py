@@ -48,15 +48,18 @@ def embed_fonts(doc, theme: Theme, chars: str) -> None:
                        if rel.reltype == RT.FONT_TABLE and not rel.is_external), None)
     if table_part is None:
         return
+    for rel_id, rel in list(table_part.rels.items()):  # a reference.docx's own embedded faces go
+        if rel.reltype == RT.FONT:
+            table_part.drop_rel(rel_id)
     table = etree.fromstring(table_part.blob)
+    for embed in table.iter(*(qn(f"w:{tag}") for tag in _EMBED.values())):
+        embed.getparent().remove(embed)
     count = 0
     for family, styles in faces(theme).items():
         entry = next((f for f in table.findall(qn("w:font")) if f.get(qn("w:name")) == family), None)
         if entry is None:
             entry = SubElement(table, qn("w:font"))
             entry.set(qn("w:name"), family)
-        for old in [child for child in entry if child.tag in {qn(f"w:{tag}") for tag in _EMBED.values()}]:
-            entry.remove(old)
         for style in ("regular", "bold", "italic", "bold_italic"):  # the schema's order
             data = subset(styles[style], chars)
             key = "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
