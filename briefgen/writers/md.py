@@ -84,7 +84,7 @@ class _Writer:
                 return _fence("".join(c.text for c in children))
             case Paragraph(children=()):
                 return ""
-            case Paragraph(children=children, style="subtitle"):
+            case Paragraph(children=children, style="subtitle" | "desk-label"):  # who drafted desk text, too
                 return _text((Emph(children),))
             case Paragraph(children=children):
                 return _text(children)
