@@ -90,7 +90,7 @@ def test_also_reported_acknowledges_it_and_the_brief_says_it_once(ws, run_cli, t
     write(ws, visit(TEXT, ("pti", PTI_37), also=ALSO))
     code, errors, warnings = check(run_cli, ws)
     assert (code, errors, warnings) == (0, [], [])
-    code, _, err = run_cli("build", "--workspace", str(ws), "--format", "md", "--out", str(tmp_path / "out"),
+    code, _, err = run_cli("build", "--workspace", str(ws), "--format", "briefgen-md", "--out", str(tmp_path / "out"),
                            "--as-of", "2026-03-01")
     assert code == 0, err
     md = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")

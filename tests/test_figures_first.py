@@ -85,7 +85,7 @@ def test_key_facts_keep_the_latest_contact_and_volume_and_the_chronology_has_no_
     file: seeds/mofa-joint-declaration.txt
 """, encoding="utf-8")
     (ws / "data" / "briefs" / "pk-kz.yaml").write_text(BRIEF, encoding="utf-8")
-    code, _, err = run_cli("build", "--workspace", str(ws), "--format", "md", "--out", str(tmp_path / "out"),
+    code, _, err = run_cli("build", "--workspace", str(ws), "--format", "briefgen-md", "--out", str(tmp_path / "out"),
                            "--as-of", "2026-03-01")
     assert code == 0, err
     md = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
