@@ -24,7 +24,9 @@ AS_OF = date(2026, 12, 3)
 @pytest.fixture(scope="module")
 def built():
     prepared = prepare(BuildRequest(workspace=REPO_ROOT, brief=MEETING, as_of=AS_OF))
-    return prepared, produce(prepared, ("pdf", "docx", "md", "html"))
+    data = produce(prepared, ("pdf", "docx", "briefgen-md", "html"))
+    data["md"] = data.pop("briefgen-md")  # the Markdown the templates rendered, in briefgen's dialect
+    return prepared, data
 
 
 def desk_items(workspace: Path = REPO_ROOT) -> list[str]:
@@ -226,10 +228,10 @@ def test_bad_placeholders_are_errors_at_their_line(run_cli, repo_workspace):
 
 
 def test_marking_limit_builds_the_lower_copy_and_says_so(run_cli, repo_workspace, tmp_path):
-    code, out, err = run_cli("build", MEETING, "--format", "md", "--marking-limit", "OFFICIAL",
+    code, out, err = run_cli("build", MEETING, "--format", "briefgen-md", "--marking-limit", "OFFICIAL",
                              "--workspace", str(repo_workspace), "--out", str(tmp_path / "low"))
     assert code == 0, err
-    assert Path(out.strip()).name == f"{MEETING}-2026-12-15-official-copy.md"  # beside the full brief, not over it
+    assert Path(out.strip()).name == f"{MEETING}-2026-12-15-official-copy.briefgen.md"  # beside the full brief, not over it
     low = Path(out.strip()).read_text(encoding="utf-8")
     assert "Sensitivities" not in low.replace("leaves out Sensitivities", "")
     assert "training numbers" not in low
