@@ -13,6 +13,7 @@ from briefgen.document import model as m
 from briefgen.writers.pdf.canvas import TaggingCanvas
 from briefgen.writers.pdf.tags import Node, Tagger
 from briefgen.writers.theme import Theme
+from briefgen.writers.typescale import FOOTER_RULE, FOOTER_SIZE, MARKING_SIZE, MUTED, footer_baseline, marking_baseline
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 
@@ -86,26 +87,26 @@ def canvas_maker(meta: m.Meta, theme: Theme, font: str, tags: Tagger, marking: N
 
         def _furniture(self, total: int):
             width, height = self._pagesize
-            top = height - theme.margins_mm.top * mm / 2
-            bottom = theme.margins_mm.bottom * mm / 2 - 3
+            top = height - marking_baseline(theme)
+            bottom = footer_baseline(theme)
             self.saveState()
             if meta.marking:
                 self.setFillColor(colors.HexColor(theme.colours.marking))
-                self.setFont(f"{font}-bold", 10)
+                self.setFont(f"{font}-bold", MARKING_SIZE)
                 announced = marking is not None and self._pageNumber == 1
                 with self.content(marking) if announced else self.artifact("Pagination", "Header"):
                     self.drawCentredString(width / 2, top, meta.marking)
             with self.artifact("Pagination", "Footer"):
                 if meta.marking:
                     self.drawCentredString(width / 2, bottom, meta.marking)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.setFont(f"{font}-regular", 8)
+                self.setFillColor(colors.HexColor(MUTED))
+                self.setFont(f"{font}-regular", FOOTER_SIZE)
                 self.drawRightString(width - theme.margins_mm.right * mm, bottom, f"Page {self._pageNumber} of {total}")
                 if meta.footer:
                     self.drawString(theme.margins_mm.left * mm, bottom, meta.footer)
                 self.setStrokeColor(colors.HexColor(theme.colours.rule))
                 self.setLineWidth(0.4)
-                self.line(theme.margins_mm.left * mm, bottom + 10, width - theme.margins_mm.right * mm, bottom + 10)
+                self.line(theme.margins_mm.left * mm, bottom + FOOTER_RULE, width - theme.margins_mm.right * mm, bottom + FOOTER_RULE)
             self.restoreState()
 
     return _Canvas

@@ -26,6 +26,10 @@ from briefgen.document import model as m
 from briefgen.errors import BriefgenWarning
 from briefgen.writers.pdf.tags import STYLE_ROLES, Node, NoteLinks, Tagger
 from briefgen.writers.theme import Theme
+from briefgen.writers.typescale import (
+    BOX_BAR, BOX_BEFORE, BOX_PADDING, CELL_PADDING, HEADER_RULE, TABLE_BEFORE, TABLE_RULE, box_after, list_after,
+    list_indent, table_after,
+)
 
 SHORT_TABLE_ROWS = 4  # never split across pages; at 6 the shipped brief gained a page of nine lines
 
@@ -182,8 +186,8 @@ class Story:
                     labels.append(tags.add("Lbl"))
                     with tags.group("LBody"):
                         flows.append(ListItem(self.blocks(it.blocks) or [Spacer(0, 0)]))
-        options = dict(bulletFontName=self.s["body"].fontName, bulletFontSize=size, leftIndent=size * 1.4,
-                       bulletColor=colors.HexColor(self.theme.colours.accent), spaceAfter=size * 0.3)
+        options = dict(bulletFontName=self.s["body"].fontName, bulletFontSize=size, leftIndent=list_indent(self.theme),
+                       bulletColor=colors.HexColor(self.theme.colours.accent), spaceAfter=list_after(self.theme))
         if kind == "bullet":
             lf = ListFlowable(flows, bulletType="bullet", start="•", **options)
         else:
@@ -224,18 +228,18 @@ class Story:
         style = [
             ("FONTNAME", (0, 0), (-1, -1), s["cell"].fontName),  # else Table selects an unembedded Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(c.rule)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LINEBELOW", (0, 0), (-1, -1), TABLE_RULE, colors.HexColor(c.rule)),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING.left), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING.right),
+            ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING.top), ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING.bottom),
         ]
         nhead = len(t.header)
         if nhead:
             style += [("BACKGROUND", (0, 0), (-1, nhead - 1), colors.HexColor(c.table_header)),
-                      ("LINEBELOW", (0, nhead - 1), (-1, nhead - 1), 0.9, colors.HexColor(c.heading))]
+                      ("LINEBELOW", (0, nhead - 1), (-1, nhead - 1), HEADER_RULE, colors.HexColor(c.heading))]
         for i in range(nhead + 1, len(rows), 2):
             style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor(c.table_stripe)))
         table = Table(rows, colWidths=widths, repeatRows=nhead, style=TableStyle(style), hAlign="LEFT",
-                      spaceBefore=2, spaceAfter=self.theme.body_size * 0.9)
+                      spaceBefore=TABLE_BEFORE, spaceAfter=table_after(self.theme))
         self.allow_tall_rows(table)
         out: list[Flowable] = []
         # Not keepWithNext: that would move a long table whole to the next page. Instead start on a
@@ -272,11 +276,11 @@ class Story:
         return self.allow_tall_rows(Table([[row] for row in rows] or [[""]], colWidths=[self.width], style=TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), self.s["body"].fontName),
             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(c.callout)),
-            ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(c.accent)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("LINEBEFORE", (0, 0), (0, -1), BOX_BAR, colors.HexColor(c.accent)),
+            ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING.left), ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING.right),
             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, 0), 8), ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-        ]), spaceBefore=4, spaceAfter=self.theme.body_size))
+            ("TOPPADDING", (0, 0), (-1, 0), BOX_PADDING.top), ("BOTTOMPADDING", (0, -1), (-1, -1), BOX_PADDING.bottom),
+        ]), spaceBefore=BOX_BEFORE, spaceAfter=box_after(self.theme)))
 
     def allow_tall_rows(self, table: Table) -> Table:
         """Rows never split across pages, except a row taller than a page (a dated record of

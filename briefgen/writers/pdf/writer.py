@@ -21,6 +21,7 @@ from briefgen.writers.pdf.pages import PAGE_SIZES, BriefDoc, canvas_maker
 from briefgen.writers.pdf.story import Story, logo
 from briefgen.writers.pdf.styles import paragraph_styles
 from briefgen.writers.pdf.tags import Tagger
+from briefgen.writers.typescale import text_styles
 
 
 RUNT_LINES = 5
@@ -35,7 +36,7 @@ def write(document: m.Document, options: WriterOptions) -> bytes:
     `options.tagged=False` draws the same pages without tags, links or metadata (the page-image test
     compares the two). No last page is left holding a few lines (RUNT_LINES)."""
     pdf, fills = typeset(document, options)
-    line = options.theme.body_size * 1.38  # the body text's leading (styles.py)
+    line = text_styles(options.theme)["body"].leading
     enough = RUNT_LINES * line
     if len(fills) < 2 or fills[-1] >= enough:
         return pdf
