@@ -7,7 +7,7 @@ import re
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -22,6 +22,7 @@ from briefgen.document.model import (
 )
 from briefgen.writers.docx.styles import CHARACTER, TABLE, StyleBook
 from briefgen.writers.docx.xml import bookmark_name, borders, clean, el, put, style_numbering, styled
+from briefgen.writers.typescale import TABLE_BEFORE, box_after, list_after, table_after
 
 # Template paragraph styles ({.letterhead} in Markdown) -> Word style names; others fall back to Normal.
 PARAGRAPH_STYLES = {"title": "Title", "subtitle": "Subtitle", "letterhead": "Letterhead",
@@ -77,6 +78,16 @@ def _split(blocks: tuple[Block, ...]) -> tuple[tuple[Inline, ...], tuple[Block, 
     return (), blocks
 
 
+def _spacing(style, attr: str) -> float:
+    """A paragraph style's space before or after, in points, as it inherits it (0 if unset)."""
+    while style is not None:
+        value = getattr(style.paragraph_format, attr)
+        if value is not None:
+            return value.pt
+        style = style.base_style
+    return 0.0
+
+
 class _Fmt(NamedTuple):
     bold: bool = False
     italic: bool = False
@@ -97,7 +108,11 @@ class BodyWriter:
         self.doc, self.theme, self.styles = styles.doc, styles.theme, styles
         self.style = styles.style
         self.bookmarks = 0
-        self.gap_pending = False  # a table or box was just written: the next paragraph gets room above
+        self.last = None  # the paragraph written last
+        self.below: tuple[float, float] | None = None  # the space below the block before: (the PDF's, Word's)
+        self.table_last = False  # a table was just written
+        self.break_next = False  # a page break comes before the next block
+        self.heading_last = False  # the paragraph just written is a heading
         self.level = 0  # the level of the heading before: a box's title is a heading one below
         self.notes = notes or {}  # note number -> its text, the tooltip of its markers
 
@@ -130,8 +145,9 @@ class BodyWriter:
             case Rule():
                 p = ctx.container.add_paragraph()
                 put(p._p.get_or_add_pPr(), borders("w:pBdr", self.theme.colours.rule, 6, ("bottom",)))
-            case PageBreak():
-                ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                self.below, self.table_last, self.heading_last = None, False, False
+            case PageBreak():  # the next paragraph starts a page (an empty one would lead the page)
+                self.break_next = True
             case Notes(items=items):
                 style = self.style("Brief Note")
                 for note in items:
@@ -141,19 +157,42 @@ class BodyWriter:
                     self.blocks(rest, ctx._replace(para_style=style))
 
     def paragraph(self, ctx: Ctx, inlines: tuple[Inline, ...], style):
-        p = styled(ctx.container.add_paragraph(), style)
-        self._room_above(p, style)
+        p = self.last = styled(ctx.container.add_paragraph(), style)
+        if self.break_next:  # at the top of its page, without space above, as in the PDF
+            self.break_next, self.below = False, None
+            p.paragraph_format.page_break_before, p.paragraph_format.space_before = True, Pt(0)
+        self._space_above(p, style)
+        after = _spacing(style, "space_after")
+        self.below, self.table_last = (after, after), False
+        self.heading_last = self._adds(style) is not None
         self.inlines(p._p, p, inlines)
         return p
 
-    def _room_above(self, p, style) -> None:
-        """Space between a table or box and the paragraph after it, as spacing, not an empty paragraph."""
-        if not self.gap_pending:
+    def _space_above(self, p, style) -> None:
+        """The space between the block before and this paragraph, as the PDF has it. Word takes the
+        larger of one paragraph's space below and the next one's space above (ECMA-376 17.3.1.33),
+        as the PDF does, except above a heading or a caption that does not follow a heading, where
+        the PDF adds the two (they ask for room on their page first). The styles of those include
+        body text's space below in their space above (`adds`: the PDF's own), so that only after a
+        list, a table, a box or a heading does a paragraph need its own spacing; a table or box has
+        no space below in Word."""
+        below, self.below = self.below, None
+        if below is None:
             return
-        self.gap_pending = False
-        before = style.paragraph_format.space_before
-        if before is None or before < Pt(9):
-            p.paragraph_format.space_before = Pt(9)
+        pdf_below, word_below = below
+        before = _spacing(style, "space_before")
+        adds = self._adds(style)
+        if adds is None:
+            want = max(pdf_below, before)
+        else:
+            want = max(pdf_below, adds) if self.heading_last else pdf_below + adds
+        if abs(max(word_below, before) - want) > 0.05:
+            p.paragraph_format.space_before = Pt(want)
+
+    def _adds(self, style) -> float | None:
+        """The PDF's space above a heading or caption style (which it adds to the space below the
+        block before), None for other styles and for a reference.docx's own."""
+        return self.styles.looks.get(style.name, {}).get("adds") if self.styles.own else None
 
     def _bookmark(self, p, anchor: str, named: bool = False) -> None:
         self.bookmarks += 1
@@ -168,6 +207,7 @@ class BodyWriter:
         numbering = self._numbering(style, node.start) if ordered else None
         marked = numbering is not None or (not ordered and style_numbering(style) is not None)
         inner = ctx._replace(depth=ctx.depth + 1, para_style=self.style("List Continue" + level))
+        before = self.last
         for i, item in enumerate(node.items):
             first, rest = _split(item.blocks)
             if not marked:  # the style has no numbering definition: write the marker as text
@@ -177,6 +217,9 @@ class BodyWriter:
                 num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val, num_pr.get_or_add_numId().val = numbering
             self.blocks(rest, inner)
+        if self.last is not before and not self.table_last:  # below the list, the PDF's space, not an item's
+            self.last.paragraph_format.space_after = Pt(list_after(self.theme))
+            self.below, self.heading_last = (list_after(self.theme),) * 2, False
 
     def _numbering(self, style, start: int) -> tuple[int, int] | None:
         """(ilvl, numId) of a fresh numbering instance on the style's list definition, so each
@@ -199,12 +242,16 @@ class BodyWriter:
         ncols = max((len(row) for row in rows), default=0)
         if not ncols:
             return
+        if self.break_next and not node.caption:  # a table cannot start a page: a paragraph with the break
+            ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self.break_next = self.table_last = False
         if node.caption:  # Word's Caption style, above the table; the style keeps it with the table
             self.paragraph(ctx, (Text(node.caption),), self.style("Caption"))
-        elif self.gap_pending:  # two tables in a row: Word would join them into one
-            p = ctx.container.add_paragraph()
+        elif self.table_last:  # two tables in a row: Word would join them into one
+            p = ctx.container.add_paragraph()  # a line as high as the PDF's space between them
             p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
-        self.gap_pending = False
+            p.paragraph_format.line_spacing = Pt(table_after(self.theme) + TABLE_BEFORE)
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         given = node.widths and len(node.widths) == ncols and all(w > 0 for w in node.widths)
         weights = node.widths if given else (1,) * ncols
         widths = [Emu(int(ctx.width * w / sum(weights))) for w in weights]
@@ -239,7 +286,7 @@ class BodyWriter:
                     put(p._p.get_or_add_pPr(), el("w:jc", val=ALIGN[node.align[c]]))
                 if c < len(cells):
                     self.inlines(p._p, p, cells[c])
-        self.gap_pending = True
+        self.below, self.table_last, self.heading_last = (table_after(self.theme), 0.0), True, False
 
     def _callout(self, node: Callout, ctx: Ctx) -> None:
         """A box (key facts, the "Not current" banner): paragraphs in the Key Facts styles (bordered
@@ -269,7 +316,7 @@ class BodyWriter:
                     self.paragraph(ctx, children, box)
                 case _:
                     self.block(block, ctx._replace(para_style=box))
-        self.gap_pending = True
+        self.below, self.heading_last = (box_after(self.theme), 0.0), False
 
     # --- inlines -----------------------------------------------------------------------
 

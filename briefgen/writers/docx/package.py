@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Mm, RGBColor
+from docx.shared import Emu, Inches, Mm, Pt, RGBColor
 from lxml import etree
 from lxml.etree import SubElement
 
@@ -23,6 +23,7 @@ from briefgen.writers.docx.styles import StyleBook
 from briefgen.writers.docx.xml import clean, el, field, put, set_fonts, styled, sub
 from briefgen.writers.fonts import font_table_entry
 from briefgen.writers.theme import Theme
+from briefgen.writers.typescale import MARKING_SIZE, footer_baseline, marking_baseline
 
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "Letter": (Inches(8.5), Inches(11))}
 # Settings that follow w:compat in settings.xml, so a missing w:compat goes before them.
@@ -73,8 +74,20 @@ def prepare(doc, styles: StyleBook, meta: Meta) -> None:
         section.orientation, section.page_width, section.page_height = WD_ORIENT.PORTRAIT, width, height
         section.top_margin, section.bottom_margin = Mm(m.top), Mm(m.bottom)
         section.left_margin, section.right_margin = Mm(m.left), Mm(m.right)
-        section.header_distance = section.footer_distance = Mm(min(10, m.top / 2, m.bottom / 2))
+        section.header_distance, section.footer_distance = header_distance(theme), footer_distance(theme)
         _header_footer(section, styles, meta)
+
+
+def header_distance(theme: Theme) -> int:
+    """From the page's top edge to the header's line (EMU): the marking's baseline where the PDF's is,
+    the line's top about its size above it."""
+    return Pt(max(marking_baseline(theme) - MARKING_SIZE, 0))
+
+
+def footer_distance(theme: Theme) -> int:
+    """From the page's bottom edge to the footer's line (EMU): its baseline where the PDF's is,
+    the descent of the marking below it (about a quarter of its size)."""
+    return Pt(max(footer_baseline(theme) - MARKING_SIZE / 4, 0))
 
 
 def _compatibility_mode(doc) -> None:
@@ -144,10 +157,15 @@ def _header_footer(section, styles: StyleBook, meta: Meta) -> None:
 def _marking(p, marking: str, colour: str):
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if marking:
-        run = p.add_run(marking)
-        run.bold = True
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        _marking_run(p, marking, colour)
     return p
+
+
+def _marking_run(p, marking: str, colour: str) -> None:
+    run = p.add_run(marking)
+    run.bold = True
+    run.font.size = Pt(MARKING_SIZE)
+    run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
 
 
 def announce_marking(doc, styles: StyleBook, meta: Meta) -> None:
@@ -158,9 +176,8 @@ def announce_marking(doc, styles: StyleBook, meta: Meta) -> None:
         return
     theme = styles.theme
     p = _marking(styled(doc.add_paragraph(), styles.style("Header")), marking, theme.colours.marking)
-    top = min(10, theme.margins_mm.top / 2, theme.margins_mm.bottom / 2)
     put(p._p.get_or_add_pPr(), el("w:framePr", w=Emu(text_width(theme)).twips, wrap="around", vAnchor="page",
-                                  hAnchor="margin", xAlign="center", y=Mm(top).twips))
+                                  hAnchor="margin", xAlign="center", y=Emu(header_distance(theme)).twips))
 
 
 def _page_line(footer, style, text: str, marking: str, width: int, colour: str) -> None:
@@ -173,9 +190,7 @@ def _page_line(footer, style, text: str, marking: str, width: int, colour: str) 
     tabs.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
     p.add_run(clean(text) + "\t")
     if marking:
-        run = p.add_run(marking)
-        run.bold = True
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        _marking_run(p, marking, colour)
     p.add_run("\tPage ")
     field(p, "PAGE")
     p.add_run(" of ")

@@ -6,18 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
 
 from briefgen.writers.docx.xml import borders, el, put, set_fonts, style_numbering, sub
 from briefgen.writers.theme import Theme
+from briefgen.writers.typescale import (
+    BOX_BAR, BOX_PADDING, CELL_PADDING, FOOTER_SIZE, HEADER_RULE, MARKING_SIZE, MUTED, TABLE_RULE, Padding,
+    desk_padding, list_indent, text_styles,
+)
 
 PARAGRAPH, CHARACTER, TABLE = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
-CELL_PAD = 108  # twips of padding left and right in table cells (Word's default)
-BOX_BULLET_MM = 5  # the hanging indent of a box's bullets
 
 
 class StyleBook:
@@ -38,7 +41,7 @@ class StyleBook:
 
     def box_bullets(self) -> int | None:
         """The numbering (numId) of a box's bullets: a bullet at the box's edge and the text at
-        BOX_BULLET_MM, in the accent colour and the body font; made once. None when the document
+        the list indent, in the accent colour and the body font; made once. None when the document
         has no numbering part (a reference.docx without one): bullets are then written as text."""
         if hasattr(self, "_box_bullets"):
             return self._box_bullets
@@ -53,15 +56,9 @@ class StyleBook:
         level = el("w:lvl", ilvl=0)
         for tag, value in (("start", 1), ("numFmt", "bullet"), ("lvlText", "\u2022"), ("lvlJc", "left")):
             level.append(el(f"w:{tag}", val=value))
-        ppr = OxmlElement("w:pPr")
-        twips = round(BOX_BULLET_MM * 1440 / 25.4)
-        ppr.append(el("w:ind", left=twips, hanging=twips))
-        level.append(ppr)
-        rpr = OxmlElement("w:rPr")
-        if self.theme.body_font.name:
-            set_fonts(rpr, self.theme.body_font.name)
-        put(rpr, el("w:color", val=self.theme.colours.accent.lstrip("#")))
-        level.append(rpr)
+        level.append(OxmlElement("w:rPr"))
+        indent = list_indent(self.theme)
+        self._level_look(level, BOX_PADDING.left + indent, indent, bullet=True)
         abstract.append(level)
         first_num = numbering.find(qn("w:num"))  # abstract definitions come before the instances
         if first_num is not None:
@@ -100,42 +97,72 @@ class StyleBook:
 
     @staticmethod
     def _looks(t: Theme) -> dict[str, dict[str, Any]]:
-        c, size = t.colours, t.body_size
-        head = dict(font=t.heading_font.name, colour=c.heading, bold=True, keep=True)
+        """Each style's look, in points: the PDF's type scale (typescale.py), so that Word and
+        LibreOffice give the brief's paragraphs the PDF's heights and break its pages in its places."""
+        c, scale, palette = t.colours, text_styles(t), t.colours.model_dump()
+        fonts = {"body": t.body_font.name, "heading": t.heading_font.name}
+
+        def look(name: str, **extra) -> dict[str, Any]:
+            s = scale[name]
+            # `line`: the leading. A heading's is tighter than its font's own line height (PT Sans:
+            # 1.29 em) and is exact, as the PDF sets it; text's is "at least": the same wherever
+            # the font fits, and a larger word or a picture pasted in Word is not cut off.
+            # bold and italic only when set: a "not bold" in Normal would override a table style's bold header
+            return dict(font=fonts[s.font], size=s.size, colour=palette.get(s.colour, s.colour), line=s.leading,
+                        exact=s.font == "heading", before=s.before, after=s.after, left=s.left, right=s.right,
+                        first=s.first) | {k: True for k in ("bold", "italic") if getattr(s, k)} | extra
+
+        def heading(name: str, **extra) -> dict[str, Any]:
+            """A heading or caption: the PDF adds the space above it to the space below what comes
+            before; Word takes the larger of the two, so its space above includes body text's."""
+            return look(name, before=scale[name].before + scale["body"].after, adds=scale[name].before,
+                        italic=scale[name].italic, **extra)  # (python-docx's Heading 4 is italic)
+
+        indent = list_indent(t)
+        pad, (desk_v, desk_h) = BOX_PADDING, desk_padding(t)
+        # A box's paragraphs sit inside its padding with no space between them, as in the PDF's box.
+        box = dict(left=pad.left, right=pad.right, first=0, before=0, after=0)
+        desk = scale["desk"]
         looks = {
-            "Normal": dict(font=t.body_font.name, size=size, colour=c.text, before=0, after=6, line=1.15),
-            "Title": dict(head, size=size * 2.2, after=4, border=c.rule),
-            "Subtitle": dict(head, size=size * 1.35, bold=False, italic=False, colour=c.accent, before=0, after=12),
-            "Heading 1": dict(head, size=size * 1.55, before=16, after=6, outline=0),
-            "Heading 2": dict(head, size=size * 1.25, before=12, after=4, outline=1),
-            "Heading 3": dict(head, size=size * 1.1, before=10, after=3, outline=2),
-            "Letterhead": dict(head, size=size + 1, colour=c.accent, after=2),
-            "Brief Meta": dict(size=size - 1, colour=c.accent, after=2),
-            "Brief Small": dict(size=size - 1.5, after=3),
-            "Brief Note": dict(base="Brief Small", left=7, first=-7),
-            "Compact": dict(before=1, after=1, line=1.0),
-            "Caption": dict(size=size - 1, bold=True, italic=False, colour=c.heading, before=8, after=3, keep=True),
-            "Quote": dict(italic=True, colour=c.accent, left=8, right=8),
-            "Header": dict(size=size - 1.5, after=0, line=1.0),
-            "Footer": dict(size=size - 1.5, after=0, line=1.0),
+            "Normal": look("body"),
+            "Title": look("title", keep=True, border=None, tracking=0, contextual=False),
+            "Subtitle": look("subtitle", tracking=0),
+            "Heading 1": heading("h1", keep=True, outline=0),
+            "Heading 2": heading("h2", keep=True, outline=1),
+            "Heading 3": heading("h3", keep=True, outline=2),
+            "Letterhead": look("letterhead"),
+            "Brief Meta": look("meta"),
+            "Brief Small": look("small"),
+            "Brief Note": look("note", base="Brief Small"),
+            # the text of table cells: bold and colour left to the table style (its header row)
+            "Compact": {k: v for k, v in look("cell").items() if k not in ("bold", "italic", "colour")},
+            "Caption": heading("caption", keep=True),
+            "Quote": look("quote"),
+            "Header": dict(font=fonts["body"], size=MARKING_SIZE, before=0, after=0, line=None),
+            "Footer": dict(font=fonts["body"], size=FOOTER_SIZE, colour=MUTED, before=0, after=0, line=None,
+                           border=c.rule),
             "Hyperlink": dict(colour="#0563C1", underline=True),
             "Brief Table": dict(border=c.rule, header_fill=c.table_header, header_colour=c.heading,
                                 header_rule=c.heading, stripe=c.table_stripe),
             "Note Reference": dict(superscript=True),
-            # The key-facts box: paragraphs with the same borders and indents, which Word and
-            # LibreOffice draw as one shaded box with the accent bar at its left.
-            "Key Facts": dict(fill=c.callout, bar=c.accent, left=0, first=0, before=0, after=2, line=1.15),
-            "Key Facts Title": dict(base="Key Facts", bold=True, colour=c.heading, size=size * 1.05, after=3, keep=True),
-            "Key Facts Bullet": dict(base="Key Facts", left=BOX_BULLET_MM, first=-BOX_BULLET_MM),
+            # The key-facts box: paragraphs with the same borders, which Word and LibreOffice draw
+            # as one shaded box with the accent bar at its left, padded as the PDF's.
+            "Key Facts": look("body", **box, fill=c.callout, bar=c.accent, pad=pad),
+            "Key Facts Title": look("callout_title", **box, base="Key Facts", keep=True),
+            "Key Facts Bullet": look("body", **box, base="Key Facts") | dict(left=pad.left + indent, first=-indent),
             # A meeting brief's desk text (the desk's judgement, not the sources'): its own styles,
-            # so that text edited or added in Word stays marked as the desk's.
-            "Desk Text": dict(fill=c.table_stripe, bar=c.rule, left=5, before=0, after=4, line=1.15),
-            "Desk Label": dict(base="Desk Text", size=size - 1.5, italic=True, colour=c.accent, after=10),
+            # so that text edited or added in Word stays marked as the desk's. The ground's padding
+            # above and below is border spacing, which Word adds to the height and the PDF does not.
+            "Desk Text": look("desk", before=max(desk.before - desk_v, 0), after=max(desk.after - desk_v, 0),
+                              fill=c.table_stripe, pad=Padding(desk_v, desk_h, desk_v, desk_h)),
+            "Desk Label": look("desk-label"),
         }
-        looks |= {f"Heading {n}": dict(head, size=size, before=8, after=2, outline=n - 1) for n in (4, 5, 6)}
-        for n, level in ((1, ""), (2, " 2"), (3, " 3")):  # 6.35 mm = 0.25 in, Word's list indent step
-            looks |= {f"List {kind}{level}": dict(after=6, left=6.35 * n, first=-6.35) for kind in ("Bullet", "Number")}
-            looks[f"List Continue{level}"] = dict(after=6, left=6.35 * n)
+        looks |= {f"Heading {n}": heading("h3", keep=True, outline=n - 1) for n in (4, 5, 6)}
+        for n, level in ((1, ""), (2, " 2"), (3, " 3")):  # the PDF's list items: a body paragraph each
+            looks |= {f"List {kind}{level}": look("body", left=indent * n, first=-indent, contextual=False,
+                                                   level=(indent * n, indent, kind == "Bullet"))
+                      for kind in ("Bullet", "Number")}
+            looks[f"List Continue{level}"] = look("body", left=indent * n, contextual=False)
         return looks
 
     def _format(self, style, look: dict[str, Any]) -> None:
@@ -146,12 +173,14 @@ class StyleBook:
         if look.get("font"):
             set_fonts(style.element.get_or_add_rPr(), look["font"])
         if "size" in look:
-            font.size = Pt(round(look["size"] * 2) / 2)
+            font.size = Pt(round(look["size"] * 2) / 2)  # Word sizes text in half points
         for attr in ("bold", "italic", "underline", "superscript"):
             if attr in look:
                 setattr(font, attr, look[attr])
         if "colour" in look:
             font.color.rgb = RGBColor.from_string(look["colour"].lstrip("#"))
+        if "tracking" in look:  # the letter spacing python-docx's Title and Subtitle carry
+            put(style.element.get_or_add_rPr(), el("w:spacing", val=look["tracking"]))
         if style.type != PARAGRAPH:
             return
         fmt = style.paragraph_format
@@ -159,32 +188,85 @@ class StyleBook:
             if key in look:
                 setattr(fmt, attr, Pt(look[key]))
         if "line" in look:
-            fmt.line_spacing = look["line"]
+            if look["line"] is None:
+                fmt.line_spacing = 1.0
+            else:
+                fmt.line_spacing = Pt(look["line"])
+                exact = look.get("exact", self.looks.get(style.name, {}).get("exact"))  # (a reference's changes)
+                fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY if exact else WD_LINE_SPACING.AT_LEAST
         if "keep" in look:
             fmt.keep_with_next = look["keep"]
+        if "contextual" in look:  # python-docx's list styles drop the space between their items
+            put(style.element.get_or_add_pPr(), el("w:contextualSpacing", val=int(look["contextual"])))
         for key, attr in (("left", "left_indent"), ("right", "right_indent"), ("first", "first_line_indent")):
             if key in look:
-                setattr(fmt, attr, Mm(look[key]))
+                setattr(fmt, attr, Pt(look[key]))
         if "border" in look:
-            put(style.element.get_or_add_pPr(), borders("w:pBdr", look["border"], 6, ("bottom",)))
+            ppr = style.element.get_or_add_pPr()
+            if look["border"] is None:
+                for old in ppr.findall(qn("w:pBdr")):
+                    ppr.remove(old)
+            else:  # the footer's rule across the page, above its line
+                put(ppr, borders("w:pBdr", look["border"], 3, ("top",)))
         if "outline" in look:  # what puts headings in Word's navigation pane and TOC
             put(style.element.get_or_add_pPr(), el("w:outlineLvl", val=look["outline"]))
-        if "bar" in look or "fill" in look:  # both, as the padding borders take the fill colour
-            self._box(style.element.get_or_add_pPr(), {**self.looks["Key Facts"], **look})
+        if "fill" in look:
+            self._box(style.element.get_or_add_pPr(), {**self.looks.get(style.name, {}), **look})
+        if "level" in look and self.own:
+            self._list_level(style, *look["level"])
 
     @staticmethod
     def _box(ppr, look: dict[str, Any]) -> None:
-        """A shaded box: a 3 pt accent bar at the left; borders in the fill colour on the other
-        sides, whose spacing pads the text (a border's space is the only padding a paragraph has)."""
-        fill = look.get("fill", "#FFFFFF").lstrip("#")
-        if "bar" in look:
-            box = OxmlElement("w:pBdr")
-            for side, size, space, colour in (("top", 4, 5, fill), ("left", 24, 8, look["bar"].lstrip("#")),
-                                              ("bottom", 4, 5, fill), ("right", 4, 8, fill)):
-                box.append(el(f"w:{side}", val="single", sz=size, space=space, color=colour))
-            put(ppr, box)
-        if "fill" in look:
-            put(ppr, el("w:shd", val="clear", color="auto", fill=fill))
+        """A shaded box: borders in the fill colour, whose spacing pads the text (a border's space
+        is the only padding a paragraph has), and an accent bar (`bar`) at the left instead."""
+        fill, pad, bar = look["fill"].lstrip("#"), look["pad"], look.get("bar")
+        box = OxmlElement("w:pBdr")
+        for side in ("top", "left", "bottom", "right"):
+            # w:space: whole points from the text to the border; the box's edge is the padding away
+            size, colour, space = 4, fill, getattr(pad, side) - 0.5  # a 0.5 pt border, in eighths
+            if side == "left" and bar:  # the bar is centred on the box's edge, as the PDF draws it
+                size, colour, space = round(BOX_BAR * 8), bar.lstrip("#"), getattr(pad, side) - BOX_BAR / 2
+            box.append(el(f"w:{side}", val="single", sz=size, space=max(round(space), 0), color=colour))
+        put(ppr, box)
+        put(ppr, el("w:shd", val="clear", color="auto", fill=fill))
+
+    def _list_level(self, style, left: float, hanging: float, bullet: bool) -> None:
+        """A list style's numbering level: its text at the list indent and, for bullets, the PDF's
+        bullet (in the body font and the accent colour) instead of python-docx's Symbol one."""
+        num_pr = style_numbering(style)
+        if num_pr is None:
+            return
+        numbering = self.doc.part.numbering_part.element
+        try:
+            abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+        except KeyError:
+            return
+        ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        for abstract in numbering.findall(qn("w:abstractNum")):
+            if abstract.get(qn("w:abstractNumId")) != str(abstract_id):
+                continue
+            for level in abstract.findall(qn("w:lvl")):
+                if level.get(qn("w:ilvl")) == str(ilvl):
+                    self._level_look(level, left, hanging, bullet)
+
+    def _level_look(self, level, left: float, hanging: float, bullet: bool) -> None:
+        """One numbering level (w:lvl): the text at `left` points, the marker `hanging` before it."""
+        for old in level.findall(qn("w:pPr")):
+            level.remove(old)
+        ppr = OxmlElement("w:pPr")
+        ppr.append(el("w:ind", left=round(left * 20), hanging=round(hanging * 20)))
+        rpr = level.find(qn("w:rPr"))
+        (level.insert(list(level).index(rpr), ppr) if rpr is not None else level.append(ppr))
+        if not bullet:
+            return
+        level.find(qn("w:lvlText")).set(qn("w:val"), "\u2022")
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            level.append(rpr)
+        if self.theme.body_font.name:
+            set_fonts(rpr, self.theme.body_font.name)
+        rpr.get_or_add_rFonts().attrib.pop(qn("w:hint"), None)
+        put(rpr, el("w:color", val=self.theme.colours.accent.lstrip("#")))
 
     @staticmethod
     def _format_table(style, look: dict[str, Any]) -> None:
@@ -195,10 +277,13 @@ class StyleBook:
         tbl_pr = sub(element, "w:tblPr")
         put(tbl_pr, el("w:tblStyleRowBandSize", val=1))
         if "border" in look:
-            put(tbl_pr, borders("w:tblBorders", look["border"], 4, ("bottom", "insideH")))
+            put(tbl_pr, borders("w:tblBorders", look["border"], round(TABLE_RULE * 8), ("bottom", "insideH")))
         margins = put(tbl_pr, OxmlElement("w:tblCellMar"))
-        for side, width in (("top", 20), ("left", CELL_PAD), ("bottom", 20), ("right", CELL_PAD)):
-            margins.append(el(f"w:{side}", w=width, type="dxa"))
+        # The PDF's cell padding, in twips. Word and LibreOffice make a row as much taller as its
+        # rule is wide; the PDF draws the rule over the padding.
+        pad = CELL_PADDING._replace(bottom=CELL_PADDING.bottom - TABLE_RULE)
+        for side in ("top", "left", "bottom", "right"):
+            margins.append(el(f"w:{side}", w=round(getattr(pad, side) * 20), type="dxa"))
 
         def conditional(kind: str):
             """The style's formatting for one kind of cell (tblStylePr is the style's last child)."""
@@ -216,7 +301,7 @@ class StyleBook:
                 put(rpr, el("w:color", val=look["header_colour"].lstrip("#")))
             tc_pr = sub(first, "w:tcPr")
             if "header_rule" in look:
-                put(tc_pr, borders("w:tcBorders", look["header_rule"], 8, ("bottom",)))
+                put(tc_pr, borders("w:tcBorders", look["header_rule"], round(HEADER_RULE * 8), ("bottom",)))
             if "header_fill" in look:
                 put(tc_pr, el("w:shd", val="clear", color="auto", fill=look["header_fill"].lstrip("#")))
         if "stripe" in look:

@@ -40,7 +40,9 @@ def write(document: Document, options: WriterOptions) -> bytes:
     announce_marking(doc, styles, document.meta)
     logo = theme.logo_bytes()
     if logo is not None:  # the letterhead logo, above the title block, described for screen readers
-        shape = doc.add_paragraph().add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Mm(4)  # as in the PDF
+        shape = p.add_run().add_picture(io.BytesIO(logo), height=Mm(LOGO_HEIGHT_MM))
         shape._inline.docPr.set("descr", clean(logo_text(theme, document.meta)))
     BodyWriter(styles, note_texts(document.blocks)).blocks(document.blocks, Ctx(doc, text_width(theme)))
     body = doc.element.body
