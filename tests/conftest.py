@@ -115,6 +115,28 @@ def soffice_to_pdf(docx: Path, outdir: Path, packaged_fonts: bool = True) -> Pat
     return outdir / f"{docx.stem}.pdf"
 
 
+BREAK_WORDS = 12  # about a line of body text
+
+
+def assert_same_pages(render: Path, pdf: Path, marking: str) -> None:
+    """A render of the DOCX (LibreOffice's PDF) has the PDF's pages, each starting within about a
+    line (BREAK_WORDS words) of where the PDF's does: pages are compared by the words of the text
+    before each page break (the marking and "Page N of M" left out; words without letters, such as
+    note markers, and punctuation too, which the two PDFs' text layers may space differently)."""
+    from pypdf import PdfReader
+
+    def starts(path: Path) -> list[int]:
+        counts = []
+        for page in PdfReader(path).pages:
+            text = re.sub(r"Page \d+ of \d+", " ", page.extract_text()).replace(marking, " ")
+            counts.append(sum(1 for word in text.split() if re.search(r"[^\W\d_]", word)))
+        return [sum(counts[:n]) for n in range(1, len(counts))]
+
+    ours, theirs = starts(pdf), starts(render)
+    assert len(theirs) == len(ours), f"{len(theirs) + 1} pages, the PDF {len(ours) + 1}"
+    assert all(abs(a - b) <= BREAK_WORDS for a, b in zip(ours, theirs)), f"pages start at words {theirs}, the PDF's at {ours}"
+
+
 def told_by(record) -> str:
     """What a built brief must contain to tell a record: its own text, or, for a record of one shape
     that the built-in templates tell in a grouped sentence or fold into another section, the value
