@@ -69,3 +69,28 @@ def test_max_pages_must_be_a_page_count(repo_workspace, run_cli):
     settings.write_text(settings.read_text(encoding="utf-8").replace("max_pages = 4", "max_pages = 0"), encoding="utf-8")
     code, _out, err = run_cli("check", "-w", str(repo_workspace))
     assert code == 1 and "briefgen.toml:" in err and "max_pages" in err
+
+
+def test_the_pdf_knows_its_page_count_as_a_reader_counts_it():
+    """The count the writer hands on (so the length check need not parse the file) is the page
+    count pypdf reads, over lengths that end on full, runt and balanced last pages."""
+    for words in (8, 30):
+        for n in range(1, 90 if words == 8 else 40, 7):
+            data = pdf.write(m.Document(meta=m.Meta(title="Length"), blocks=tuple(items(n, words))),
+                             WriterOptions(load_theme(None)))
+            assert data.pages == len(PdfReader(io.BytesIO(data)).pages), (words, n)
+
+
+def test_a_pdf_that_fits_is_not_parsed_and_one_that_does_not_is(monkeypatch):
+    from briefgen.build import length
+    from briefgen.writers import Paged
+
+    data = pdf.write(m.Document(meta=m.Meta(title="Length"), blocks=tuple(items(60, 30))), WriterOptions(load_theme(None)))
+    assert data.pages >= 2
+    parsed = []
+    real = length.section_lengths
+    monkeypatch.setattr(length, "section_lengths", lambda b: (parsed.append(1), real(b))[1])
+    assert length.length_warning(data, data.pages) is None and parsed == []
+    assert length.length_warning(data, data.pages - 1).startswith(f"the PDF brief runs to {data.pages} pages")
+    assert length.length_warning(bytes(data), data.pages) is None and len(parsed) == 2  # plain bytes: parsed
+    assert Paged(data, 1) == bytes(data)

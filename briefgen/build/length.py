@@ -36,7 +36,11 @@ def section_lengths(pdf: bytes) -> tuple[int, list[tuple[str, float]]]:
 
 
 def length_warning(pdf: bytes, max_pages: int, shown: int = 3) -> str | None:
-    """The warning for a PDF longer than `max_pages`, naming its largest sections; None when it fits."""
+    """The warning for a PDF longer than `max_pages`, naming its largest sections; None when it fits.
+    A PDF that knows its page count (`writers.Paged`) and fits is not parsed (pypdf's import alone
+    is a tenth of a cold build)."""
+    if isinstance(getattr(pdf, "pages", None), int) and pdf.pages <= max_pages:
+        return None
     pages, lengths = section_lengths(pdf)
     if pages <= max_pages:
         return None

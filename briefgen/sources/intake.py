@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from briefgen.errors import BriefgenError
-from briefgen.sources import reporthead
 
 # The document kinds briefgen reads, with the `kind` a source record gets and the original's suffix.
 HTML, PDF, DOCX, TEXT = "html", "pdf", "docx", "text"
@@ -106,6 +105,8 @@ def _use_head(doc: Extracted) -> None:
     is taken over a PDF's or Word file's author (who made the file, often not who wrote it), a date
     over its creation date (when the file was made), never over a web page's own metadata; either
     way the other value is kept in the notes."""
+    from briefgen.sources import reporthead  # slow to compile; `check` imports this module for KINDS alone
+
     head = reporthead.read_head(doc.text)
     for name, found in (("title", head.title), ("author", head.author), ("place", head.place)):
         if found is None or getattr(doc, name) == found.value:

@@ -19,7 +19,7 @@ from briefgen import dates
 from briefgen.errors import Location, Problem
 from briefgen.facts.schema import iter_records
 from briefgen.files.root import FileRefused, Root
-from briefgen.sources import intake, reporthead
+from briefgen.sources import intake
 from briefgen.workspace import SOURCES_FILE
 
 PLACEHOLDER_KINDS = frozenset(intake.KINDS.values())
@@ -65,6 +65,8 @@ def _dates_it_states(workspace, rel: str) -> str:
         text = Root.of_workspace(workspace).read_text(rel, "source")
     except (FileRefused, OSError, UnicodeDecodeError):
         return ""  # `check` reports an unreadable source already
+    from briefgen.sources import reporthead  # compiled only when a source is undated
+
     head = reporthead.read_head(text)
     if head.date is not None:
         return f"{dates.format_partial_date(head.date.value)} ({head.date.how})"

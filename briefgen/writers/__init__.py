@@ -31,6 +31,21 @@ class WriterOptions:
 Writer = Callable[["Document", WriterOptions], bytes]
 
 
+class Paged(bytes):
+    """A paged format's bytes that know their page count (the PDF writer's), so a caller that needs
+    only the count does not parse the file again. Equal to, and used as, the plain bytes."""
+
+    pages: int
+
+    def __new__(cls, data: bytes, pages: int) -> Paged:
+        made = super().__new__(cls, data)
+        made.pages = pages
+        return made
+
+    def __reduce__(self):  # pickled (to and from worker processes) with its count
+        return Paged, (bytes(self), self.pages)
+
+
 def logo_text(theme: Theme, meta: Meta) -> str:
     """The logo's alternative text in every format: the theme's `logo_alt`, else "<organisation>
     logo"; empty when neither is known (the logo is then decoration)."""

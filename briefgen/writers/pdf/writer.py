@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from briefgen.document import model as m
-from briefgen.writers import WriterOptions, logo_text
+from briefgen.writers import Paged, WriterOptions, logo_text
 from briefgen.writers.fonts import resolve, settle
 from briefgen.writers.pdf.glyphs import check_glyphs, refuse_right_to_left, register_family
 from briefgen.writers.pdf.pages import PAGE_SIZES, BriefDoc, canvas_maker
@@ -31,10 +31,11 @@ enough, the page before ends early so that enough lines go over to the last one.
 RUNT_SQUEEZES = (0.75, 0.5)
 
 
-def write(document: m.Document, options: WriterOptions) -> bytes:
+def write(document: m.Document, options: WriterOptions) -> Paged:
     """The PDF: tagged PDF/UA-1, also PDF/A-2b or -2u with `options.pdf_standard` "a-2b"/"a-2u".
     `options.tagged=False` draws the same pages without tags, links or metadata (the page-image test
-    compares the two). No last page is left holding a few lines (RUNT_LINES)."""
+    compares the two). No last page is left holding a few lines (RUNT_LINES). The bytes carry their
+    page count, so the build's length check need not parse them."""
     pdf, fills = typeset(document, options)
     line = text_styles(options.theme)["body"].leading
     enough = RUNT_LINES * line
@@ -49,7 +50,7 @@ def write(document: m.Document, options: WriterOptions) -> bytes:
 
 
 def typeset(document: m.Document, options: WriterOptions, squeeze: float = 1.0,
-            shorten: tuple[int, float] | None = None) -> tuple[bytes, list[float]]:
+            shorten: tuple[int, float] | None = None) -> tuple[Paged, list[float]]:
     """The PDF and the height its content fills on each page, with the space above and below
     paragraphs and headings scaled by `squeeze`, and page `shorten[0]` ending `shorten[1]` points early."""
     theme = settle(options.theme)  # a font that is not found is reported once, not per family
@@ -76,4 +77,4 @@ def typeset(document: m.Document, options: WriterOptions, squeeze: float = 1.0,
     marking = tags.add("P") if meta.marking else None  # read first, once (drawn as page 1's header)
     story = logo(theme, tags, logo_text(theme, meta)) + Story(styles, theme, doc.width, tags, document, doc.height).blocks(document.blocks)
     doc.build(story, canvasmaker=canvas_maker(meta, theme, body_family.name, tags, marking))
-    return buf.getvalue(), [doc.fills.get(page, 0.0) for page in range(1, max(doc.fills, default=1) + 1)]
+    return Paged(buf.getvalue(), doc.page), [doc.fills.get(page, 0.0) for page in range(1, max(doc.fills, default=1) + 1)]
