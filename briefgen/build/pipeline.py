@@ -329,8 +329,26 @@ WRITE_SECONDS = 300
 ten; a writer still busy after five minutes is laying out something no reader could use."""
 
 
-def produce(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """Run the writers; returns each format's bytes (nothing is written here)."""
+def produce(prepared: Prepared, formats: tuple[str, ...], early: dict | None = None) -> dict[str, bytes]:
+    """Run the writers; returns each format's bytes (nothing is written here). The formats in
+    `early` (build/early.py) are written by their forked processes, alongside the others here."""
+    early = early or {}
+    before = len(prepared.warnings)
+    for writer in early.values():
+        writer.hand(prepared)
+    here = tuple(f for f in formats if f not in early)
+    out = _produce_here(prepared, here) if here else {}
+    for fmt, writer in early.items():
+        try:
+            out[fmt], said = writer.result()
+        except FontError as exc:
+            raise located(exc, prepared.factbase) from None
+        prepared.warnings += said
+    prepared.warnings[before:] = dict.fromkeys(prepared.warnings[before:])  # each process settles the same fonts
+    return {fmt: out[fmt] for fmt in formats}
+
+
+def _produce_here(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, bytes]:
     from briefgen.runtime import TimeLimit, time_limit
     from briefgen.writers import WriterOptions, get_writer
 
@@ -386,11 +404,21 @@ def located(exc: FontError, fb: FactBase) -> BriefgenError:
     return InvalidInput(problems)
 
 
-def build(req: BuildRequest, warn=None) -> list[Path]:
+def build(req: BuildRequest, warn=None, jobs: int | None = 1) -> list[Path]:
     """Build the requested formats and write them atomically; returns the paths written.
-    `warn(message)` is called for each warning (characters left out, and the like)."""
-    prepared = prepare(req)
-    return write(req, prepared, produce(prepared, req.formats), warn)
+    `warn(message)` is called for each warning (characters left out, and the like). With `jobs`
+    other than 1 (the command line's one-shot build), the PDF and DOCX writers start early in
+    processes of their own (build/early.py)."""
+    from briefgen.build import early
+
+    writers = early.start(req.formats, jobs)
+    try:
+        prepared = prepare(req)
+        data = produce(prepared, req.formats, writers)
+    finally:
+        for writer in writers.values():
+            writer.stop()
+    return write(req, prepared, data, warn)
 
 
 def write(req: BuildRequest, prepared: Prepared, data: dict[str, bytes], warn=None) -> list[Path]:

@@ -70,7 +70,9 @@ def build(
         "--pdf-standard", help="Tagged PDF/UA-1 (ua-1), or also PDF/A-2 for archiving (a-2b, a-2u).",
         show_default="from briefgen.toml, else ua-1")] = None,
     all_briefs: Annotated[bool, typer.Option("--all", help="Build every brief of the workspace.")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes for --all.",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes: with --all, "
+                                                "briefs built at once; for one brief, 1 writes every format in "
+                                                "this process (else the PDF and DOCX start early in their own).",
                                                 show_default="number of cores")] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Rebuild whenever a data, source or template file changes.")] = False,
     final: Annotated[bool, typer.Option("--final", help="Meeting briefs: refuse to build while a section is not "
@@ -112,7 +114,7 @@ def build(
 
         watch_and_build(request, lambda line: typer.echo(safe(line)), lambda line: typer.echo(safe(line), err=True))
     else:
-        for path in run_build(request, warn=warn):
+        for path in run_build(request, warn=warn, jobs=jobs):
             typer.echo(safe(path))
 
 
