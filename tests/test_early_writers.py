@@ -29,8 +29,8 @@ def forking(monkeypatch):
     started: list[early.EarlyWriter] = []
     real = early.EarlyWriter.__init__
 
-    def record(self, fmt):
-        real(self, fmt)
+    def record(self, fmt, produce):
+        real(self, fmt, produce)
         started.append(self)
     monkeypatch.setattr(early.EarlyWriter, "__init__", record)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -58,13 +58,13 @@ def test_every_format_is_byte_identical_to_a_build_in_one_process(forking, tmp_p
 
 
 def test_one_process_when_told_or_when_forking_is_unsafe(forking, monkeypatch, tmp_path):
-    assert early.start(("pdf", "docx"), jobs=1) == {}
-    assert early.start(("md", "html"), jobs=None) == {}
+    assert early.start(("pdf", "docx"), 1, pipeline.produce) == {}
+    assert early.start(("md", "html"), None, pipeline.produce) == {}
     monkeypatch.setattr(early.threading, "active_count", lambda: 2)  # another thread may hold a lock
-    assert early.start(("pdf",), jobs=None) == {}
+    assert early.start(("pdf",), None, pipeline.produce) == {}
     monkeypatch.setattr(early.threading, "active_count", lambda: 1)
     monkeypatch.setattr(early.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
-    assert early.start(("pdf",), jobs=None) == {}
+    assert early.start(("pdf",), None, pipeline.produce) == {}
     assert forking == []
 
 
@@ -109,7 +109,7 @@ def test_a_child_that_died_is_an_error_not_a_hang(forking, tmp_path):
     import signal
 
     prepared = pipeline.prepare(BuildRequest(workspace=REPO_ROOT))
-    writer = early.EarlyWriter("pdf")
+    writer = early.EarlyWriter("pdf", pipeline.produce)
     pid = writer.pid
     os.kill(pid, signal.SIGKILL)
     writer.hand(prepared)
@@ -120,7 +120,7 @@ def test_a_child_that_died_is_an_error_not_a_hang(forking, tmp_path):
 
 
 def test_a_child_given_no_job_ends_by_itself(forking):
-    writer = early.EarlyWriter("docx")
+    writer = early.EarlyWriter("docx", pipeline.produce)
     pid = writer.pid
     os.close(writer._job_w)  # this process gave up before handing the job over (as if it had died)
     early._OPEN.discard(writer._job_w)

@@ -126,11 +126,11 @@ def test_a_system_family_is_searched_only_when_the_theme_names_it(repo_workspace
     searched = []
     monkeypatch.setattr(fonts, "font_dirs", lambda: searched.append(1) or [folder])
     fonts._system_fonts.cache_clear()
-    try:
-        _build(run_cli, repo_workspace)
+    try:  # --jobs 1: the writers search in this process, where `searched` can see it
+        _build(run_cli, repo_workspace, "--jobs", "1")
         assert searched == []  # the default theme: nothing searched
         theme = _theme(tmp_path, '[body_font]\nname = "House Serif"\n')
-        built, err = _build(run_cli, repo_workspace, "--template", str(theme))
+        built, err = _build(run_cli, repo_workspace, "--template", str(theme), "--jobs", "1")
     finally:
         fonts._system_fonts.cache_clear()
     assert err == "" and searched

@@ -18,18 +18,20 @@ import pickle
 import signal
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import replace
 
 EARLY_FORMATS = ("pdf", "docx")  # the formats whose libraries take long to import
 _OPEN: set[int] = set()  # this process's ends of every child's pipes: a later child must not hold them
 
 
-def start(formats: tuple[str, ...], jobs: int | None) -> dict[str, EarlyWriter]:
-    """A forked writer for each slow format asked for (none with `jobs=1`, or where forking is unsafe)."""
+def start(formats: tuple[str, ...], jobs: int | None, produce: Callable) -> dict[str, EarlyWriter]:
+    """A forked writer for each slow format asked for (none with `jobs=1`, or where forking is unsafe);
+    each will run `produce(prepared, (fmt,))`, the pipeline's writer stage."""
     wanted = [f for f in formats if f in EARLY_FORMATS]
     if not wanted or jobs == 1 or not _can_fork():
         return {}
-    return {fmt: EarlyWriter(fmt) for fmt in wanted}
+    return {fmt: EarlyWriter(fmt, produce) for fmt in wanted}
 
 
 def _can_fork() -> bool:
@@ -42,7 +44,7 @@ def _can_fork() -> bool:
 class EarlyWriter:
     """One forked writer: `hand` it the prepared brief, then `result` gives the bytes and warnings."""
 
-    def __init__(self, fmt: str) -> None:
+    def __init__(self, fmt: str, produce: Callable) -> None:
         self.fmt = fmt
         job_r, self._job_w = os.pipe()
         self._result_r, result_w = os.pipe()
@@ -51,7 +53,7 @@ class EarlyWriter:
             # another child's job pipe held open here would never reach its end: that child would wait forever
             for fd in _OPEN | {self._job_w, self._result_r}:
                 os.close(fd)
-            _child(fmt, job_r, result_w)
+            _child(fmt, produce, job_r, result_w)
         os.close(job_r)
         os.close(result_w)
         _OPEN.update((self._job_w, self._result_r))
@@ -107,12 +109,11 @@ class EarlyWriter:
             self.pid = 0
 
 
-def _child(fmt: str, job_r: int, result_w: int) -> None:
+def _child(fmt: str, produce: Callable, job_r: int, result_w: int) -> None:
     """Import the writer, wait for the job, write, send the result back; always ends the process."""
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)  # nothing to clean up: the parent writes the files
-        from briefgen.build.pipeline import produce
         from briefgen.errors import BriefgenError
         from briefgen.writers import get_writer
 

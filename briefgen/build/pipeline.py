@@ -411,7 +411,7 @@ def build(req: BuildRequest, warn=None, jobs: int | None = 1) -> list[Path]:
     processes of their own (build/early.py)."""
     from briefgen.build import early
 
-    writers = early.start(req.formats, jobs)
+    writers = early.start(req.formats, jobs, produce)
     try:
         prepared = prepare(req)
         data = produce(prepared, req.formats, writers)
