@@ -19,7 +19,6 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import replace
 
 EARLY_FORMATS = ("pdf", "docx")  # the formats whose libraries take long to import
 _OPEN: set[int] = set()  # this process's ends of every child's pipes: a later child must not hold them
@@ -61,7 +60,7 @@ class EarlyWriter:
     def hand(self, prepared) -> None:
         """Send the job: the prepared brief without what the writers do not read (the facts stay
         here, where a missing glyph is located)."""
-        job = replace(prepared, factbase=None, context={}, templates=None, markdown="", cites=[], warnings=[])
+        job = prepared.for_writers()
         _OPEN.discard(self._job_w)
         try:
             with os.fdopen(self._job_w, "wb", closefd=True) as pipe:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -67,6 +67,11 @@ class Prepared:
     pdf_standard: str = "ua-1"
     cites: list = field(default_factory=list)  # every `cite` call of the render (context.Cited), in reading order
     top_sheet: bool = False  # a meeting brief: its top sheet (up to the first page break) fits two sides
+
+    def for_writers(self) -> Prepared:
+        """What a writer process is sent: without the facts, the templates and their context (which the
+        writers do not read and which need not pickle); a missing glyph is located by the sender."""
+        return replace(self, factbase=None, templates=None, context={}, markdown="", warnings=[], cites=[])
 
 
 def build_time() -> tuple[datetime, bool]:

@@ -16,7 +16,6 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
 
 from briefgen.build.pipeline import Prepared, located, produce
 from briefgen.errors import BriefgenError, FontError, Problem
@@ -73,7 +72,7 @@ class WriterProcess:
             self._pool.submit(int)
 
     def submit(self, prepared: Prepared, formats: tuple[str, ...] = BACKGROUND_FORMATS) -> Future:
-        lite = replace(prepared, factbase=None, templates=None, context={}, warnings=[], cites=[])
+        lite = prepared.for_writers()
         try:
             return self._pool.submit(_write, lite, formats)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one for this save
