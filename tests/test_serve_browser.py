@@ -148,6 +148,38 @@ def test_the_page_follows_saves_shows_problems_and_serves_the_new_pdf(repo_works
         server.close()
 
 
+def test_a_text_edit_keeps_the_pages_fonts_and_new_characters_bring_new_ones(repo_workspace, browser):
+    """The frame's style sheet (fonts inlined) is replaced only when it changed: an edit of the text
+    keeps it (no font decoded again); a character the fonts did not carry brings new ones."""
+    brief = repo_workspace / BRIEF
+    good = brief.read_text(encoding="utf-8")
+    server = Server(repo_workspace, "pakistan-kazakhstan")
+    try:
+        page = browser.new_page()
+        page.goto(server.url)
+        page.wait_for_function("document.body.dataset.version")
+        sheet = "document.querySelector('#brief').contentDocument.head.querySelector('style')"
+        page.evaluate(f"{sheet}.dataset.kept = 'yes'")
+        fonts = page.evaluate(f"{sheet}.textContent")
+        assert "@font-face" in fonts
+
+        version = page.evaluate("document.body.dataset.version")
+        _save(brief, good.replace(SENTENCE, SENTENCE.rstrip(".") + ", as recorded."))
+        page.wait_for_function(f"document.body.dataset.version !== '{version}'")
+        assert "as recorded." in _frame_text(page)
+        assert page.evaluate(f"{sheet}.dataset.kept") == "yes"
+        assert page.evaluate("document.querySelector('#brief').contentDocument.head.querySelectorAll('style').length") == 1
+
+        version = page.evaluate("document.body.dataset.version")
+        _save(brief, good.replace(SENTENCE, SENTENCE.rstrip(".") + ", as recorded (\u0416)."))
+        page.wait_for_function(f"document.body.dataset.version !== '{version}'")
+        assert "as recorded (\u0416)." in _frame_text(page)
+        assert page.evaluate(f"{sheet}.dataset.kept") is None
+        assert page.evaluate(f"{sheet}.textContent") != fonts
+    finally:
+        server.close()
+
+
 def test_a_note_marker_shows_its_quote_and_the_record_one_click_away(repo_workspace, browser):
     server = Server(repo_workspace, "pakistan-kazakhstan")
     try:

@@ -18,13 +18,20 @@ function place(file, line) {
   return el("a", {href: `/file/${encodeURI(file)}${line ? "#L" + line : ""}`, target: "_blank"}, label);
 }
 
-// The brief's new page into the frame without reloading it: styles and body replaced, scroll kept.
+// The brief's new page into the frame without reloading it: head and body replaced, scroll kept.
+// The style sheet (with the fonts inlined in it) is kept when its text is the same: an edit of the
+// text rarely changes it, and a new sheet makes the browser decode every face again.
 function swap(html, version) {
   const doc = frame.contentDocument;
   const fresh = new DOMParser().parseFromString(html, "text/html");
   if (!doc || !doc.body) return;
   const x = frame.contentWindow.scrollX, y = frame.contentWindow.scrollY;
-  doc.head.replaceWith(doc.importNode(fresh.head, true));
+  const sheet = doc.head.querySelector("style"), next = fresh.head.querySelector("style");
+  const kept = sheet && next && sheet.textContent === next.textContent ? sheet : null;
+  for (const child of [...doc.head.children]) if (child !== kept) child.remove();
+  for (const child of [...fresh.head.children]) {
+    if (!(kept && child === next)) doc.head.insertBefore(doc.importNode(child, true), kept);
+  }
   doc.body.replaceWith(doc.importNode(fresh.body, true));
   doc.documentElement.lang = fresh.documentElement.lang;
   frame.contentWindow.scrollTo(x, y);
