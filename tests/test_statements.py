@@ -316,3 +316,28 @@ SCALE_AND_SIGN = [  # (quote, mutated text): the scale, the currency, the sign, 
 def test_check_refuses_a_changed_scale_currency_sign_or_qualifier(quote, text):
     assert refused(quote, quote) == []
     assert refused(text, quote)
+
+
+# --- remembered readings --------------------------------------------------------------------------
+_NEWS_WORDS = st.sampled_from(["37", "thirty-seven", "agreements", "US$250 million", "Rs1.5bn", "more than",
+                               "about", "2019", "3-4 February 2026", "officers", "1,000", "1.000", "No.", "two-day",
+                               "%", "(", ")", ".", ",", "signed", "Dostarym-2019", "at least 500", "Pakistani"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_NEWS_WORDS, min_size=1, max_size=12).map(" ".join))
+def test_a_remembered_reading_is_the_fresh_reading_and_cannot_be_changed(text):
+    """read_numbers and figures remember their answer per text (the preview reads every quote on each
+    save); the answer is the one a fresh reading gives, and is immutable, so no caller can alter what
+    the next one is told."""
+    from dataclasses import FrozenInstanceError
+
+    from briefgen.facts.disagree import figures
+
+    for read in (read_numbers, figures):
+        first, again, fresh = read(text), read(text), read.__wrapped__(text)
+        assert first == fresh and again is first
+        assert isinstance(first, tuple)
+        for item in first:
+            with pytest.raises(FrozenInstanceError):
+                item.value = 0

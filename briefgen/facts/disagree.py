@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from briefgen.dates import first_day, last_day
 from briefgen.errors import Location, Problem
@@ -59,8 +60,10 @@ def _singular(word: str) -> str:
     return word
 
 
-def figures(sentence: str, line: int = 0) -> list[Figure]:
-    """The counts a sentence gives, each with the noun it counts (amounts and years are not counts)."""
+@lru_cache(maxsize=8192)
+def figures(sentence: str, line: int = 0) -> tuple[Figure, ...]:
+    """The counts a sentence gives, each with the noun it counts (amounts and years are not counts).
+    Remembered per sentence (the result is immutable): the preview reads every quote on each save."""
     text = fold(sentence)
     out = []
     dates = read_dates(text, Stated(text))
@@ -77,7 +80,7 @@ def figures(sentence: str, line: int = 0) -> list[Figure]:
             continue
         noun = COUNTED.get(_singular(words[at]), _singular(words[at]))
         out.append(Figure(n.value, n.qualifier, noun, f"{n.phrase} {' '.join(words[:at + 1])}", text, line))
-    return out
+    return tuple(out)
 
 
 def agrees(printed: Figure, other: Figure) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from briefgen.facts.quotes import fold
 
@@ -163,7 +164,7 @@ class Stated:
     """What a record's quotes state, read once per record."""
 
     text: str  # folded quotes, joined
-    numbers: list[Number] = field(default_factory=list)
+    numbers: tuple[Number, ...] = ()
     days: set[str] = field(default_factory=set)  # YYYY-MM-DD
     months: set[str] = field(default_factory=set)  # YYYY-MM (also from every day)
     years: set[str] = field(default_factory=set)
@@ -195,10 +196,13 @@ def _codes(mark: str) -> set[str]:
     return _MARK_CODES.get(mark) or _MARK_CODES.get(mark.removesuffix("es")) or _MARK_CODES.get(mark.removesuffix("s"), set())
 
 
-def read_numbers(text: str) -> list[Number]:
+@lru_cache(maxsize=8192)
+def read_numbers(text: str) -> tuple[Number, ...]:
+    """Every number `text` states, in order. Remembered per text (the result is immutable): a long-running
+    preview reads the same quotes on every save, and one check reads a quote for several records."""
     out: list[Number] = []
     if not _HAS_DIGIT_OR_WORD.search(text):
-        return out
+        return ()
     for m in NUMBER.finditer(text):
         if m.group("num"):
             values = readings(m.group("num"))
@@ -227,7 +231,7 @@ def read_numbers(text: str) -> list[Number]:
                      or re.match(r"[,.;:)]|$", text[m.end():m.end() + 1]) is not None))
         out.append(Number(value, absolute, qualifier, bool(codes), phrase, m.start(), m.end(),
                           values, frozenset(codes), year, scale))
-    return out
+    return tuple(out)
 
 
 # --- dates --------------------------------------------------------------------------------------
