@@ -26,6 +26,7 @@ page and annotation keys the ParentTree needs are set as reportlab creates those
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from html import escape  # not xml.sax.saxutils, which pulls in urllib, http and ssl
 
@@ -330,6 +331,19 @@ class Tagger:
 _classes: dict[type, type] = {}
 
 
+def _split_passing_on(cls: type, attribute: str, subclass: Callable[[type], type]) -> Callable:
+    """A `split` for a subclass of `cls`: the parts reportlab makes of a flowable carry its `attribute`
+    (its element, or where it is placed) and are made `subclass(type(part))`, so they draw as it does."""
+    def split(self, availWidth, availHeight):
+        parts = cls.split(self, availWidth, availHeight)
+        for part in parts:
+            if part is not self and not hasattr(part, attribute):
+                setattr(part, attribute, getattr(self, attribute))
+                part.__class__ = subclass(type(part))
+        return parts
+    return split
+
+
 def _tagged_class(cls: type) -> type:
     """A subclass of a flowable class whose drawing makes its element current. reportlab makes
     the parts of a split paragraph with `self.__class__`, so the parts stay tagged; `split` passes
@@ -345,16 +359,9 @@ def _tagged_class(cls: type) -> type:
             with tagger.drawing(self):
                 return cls.drawOn(self, canvas, x, y, _sW)
 
-        def split(self, availWidth, availHeight):
-            parts = cls.split(self, availWidth, availHeight)
-            for part in parts:
-                if part is not self and not hasattr(part, "_struct"):
-                    part._struct = self._struct
-                    part.__class__ = _tagged_class(type(part))
-            return parts
-
         _classes[cls] = type(f"Tagged{cls.__name__}", (cls,), {
-            "drawOn": drawOn, "split": split, "_briefgen_tagged": True, "__module__": __name__})
+            "drawOn": drawOn, "split": _split_passing_on(cls, "_struct", _tagged_class), "_briefgen_tagged": True,
+            "__module__": __name__})
     return _classes[cls]
 
 
@@ -387,14 +394,7 @@ def _placed_class(cls: type) -> type:
             self._placed.boxes.append((canvas._pageNumber, left, y, left + width, y + height))
             return cls.drawOn(self, canvas, x, y, _sW)
 
-        def split(self, availWidth, availHeight):
-            parts = cls.split(self, availWidth, availHeight)
-            for part in parts:
-                if part is not self and not hasattr(part, "_placed"):
-                    part._placed = self._placed
-                    part.__class__ = _placed_class(type(part))
-            return parts
-
         _classes[key] = type(f"Placed{cls.__name__}", (cls,), {
-            "drawOn": drawOn, "split": split, "_briefgen_placed": True, "__module__": __name__})
+            "drawOn": drawOn, "split": _split_passing_on(cls, "_placed", _placed_class), "_briefgen_placed": True,
+            "__module__": __name__})
     return _classes[key]
