@@ -41,6 +41,35 @@ def _private_cache(tmp_path_factory):
         os.environ["BRIEFGEN_CACHE_DIR"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _writers_in_one_process(request, monkeypatch):
+    """A build in this test process writes every format here, unless the test asks for `forking`.
+    Whether briefgen forks its writers depends on the threads alive (build/early.py), and a thread an
+    earlier test left behind would make a test's path depend on the tests run before it."""
+    if "forking" not in request.fixturenames:
+        from briefgen.build import early
+
+        monkeypatch.setattr(early, "_can_fork", lambda: False)
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork the writers as the console script does (one thread, two cores), whatever this test
+    process is; the children started are recorded."""
+    from briefgen.build import early
+
+    monkeypatch.setattr(early.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(early.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    started: list = []
+    real = early.EarlyWriter.__init__
+
+    def record(self, fmt, produce):
+        real(self, fmt, produce)
+        started.append(self)
+    monkeypatch.setattr(early.EarlyWriter, "__init__", record)
+    return started
+
+
 def scenario_names() -> list[str]:
     return sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 

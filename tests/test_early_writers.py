@@ -12,7 +12,7 @@ import pytest
 
 from briefgen.build import early, pipeline
 from briefgen.build.pipeline import BuildRequest
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, Interrupted
 
 from conftest import REPO_ROOT
 
@@ -20,21 +20,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking is POSI
 EPOCH = "1764115200"
 
 
-@pytest.fixture
-def forking(monkeypatch):
-    """Fork as the console script does (one thread, two cores), whatever this test process is; the
-    children started are recorded."""
-    monkeypatch.setattr(early.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(early.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    started: list[early.EarlyWriter] = []
-    real = early.EarlyWriter.__init__
-
-    def record(self, fmt, produce):
-        real(self, fmt, produce)
-        started.append(self)
-    monkeypatch.setattr(early.EarlyWriter, "__init__", record)
+@pytest.fixture(autouse=True)
+def _fixed_dates(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    return started
 
 
 def gone(pid: int) -> bool:
@@ -105,15 +93,20 @@ def test_a_bug_in_the_forked_writer_keeps_its_traceback(forking, monkeypatch, tm
     assert not (tmp_path / "o").exists()
 
 
-def test_a_child_that_died_is_an_error_not_a_hang(forking, tmp_path):
+@pytest.mark.parametrize("sig, error, message", [
+    ("SIGKILL", RuntimeError, r"PDF writer's process ended without a result \(stopped by signal SIGKILL\)"),
+    ("SIGINT", Interrupted, "interrupted"),  # Ctrl+C (or a SIGTERM) that reached the child first, or only
+    ("SIGTERM", Interrupted, "interrupted"),
+])
+def test_a_child_that_died_is_an_error_not_a_hang(forking, sig, error, message, tmp_path):
     import signal
 
     prepared = pipeline.prepare(BuildRequest(workspace=REPO_ROOT))
     writer = early.EarlyWriter("pdf", pipeline.produce)
     pid = writer.pid
-    os.kill(pid, signal.SIGKILL)
+    os.kill(pid, getattr(signal, sig))
     writer.hand(prepared)
-    with pytest.raises(RuntimeError, match="PDF writer's process ended without a result"):
+    with pytest.raises(error, match=message):
         writer.result()
     writer.stop()
     assert gone(pid)

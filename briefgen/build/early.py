@@ -8,7 +8,8 @@ back the bytes and warnings; this process still writes every file, all or nothin
 starts only where forking is safe and can pay: POSIX, more than one usable core, and no other thread
 in this process (a lock held by another thread would stay held in the child forever). The child ends
 itself if it is given no job (this process failed or was stopped), is killed when the build ends,
-and dies quietly on Ctrl+C: it has written nothing.
+and dies quietly on Ctrl+C: it has written nothing. A child stopped by Ctrl+C or SIGTERM before it
+answers makes the build an interruption here too, whichever process the signal reached first.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import traceback
 from collections.abc import Callable
 
 EARLY_FORMATS = ("pdf", "docx")  # the formats whose libraries take long to import
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 _OPEN: set[int] = set()  # this process's ends of every child's pipes: a later child must not hold them
 
 
@@ -47,12 +49,21 @@ class EarlyWriter:
         self.fmt = fmt
         job_r, self._job_w = os.pipe()
         self._result_r, result_w = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # never returns
-            # another child's job pipe held open here would never reach its end: that child would wait forever
-            for fd in _OPEN | {self._job_w, self._result_r}:
-                os.close(fd)
-            _child(fmt, produce, job_r, result_w)
+        # Ctrl+C and SIGTERM wait while forking: a child must never run this process's handler (which
+        # raises, and the child would end without a word); it takes them with the default action
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            self.pid = os.fork()
+            if self.pid == 0:  # never returns
+                for sig in _STOPS:
+                    signal.signal(sig, signal.SIG_DFL)  # nothing to clean up: the parent writes the files
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                # another child's job pipe held open here would never reach its end: that child would wait forever
+                for fd in _OPEN | {self._job_w, self._result_r}:
+                    os.close(fd)
+                _child(fmt, produce, job_r, result_w)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(job_r)
         os.close(result_w)
         _OPEN.update((self._job_w, self._result_r))
@@ -76,11 +87,11 @@ class EarlyWriter:
         with os.fdopen(self._result_r, "rb", closefd=True) as pipe:
             data = pipe.read()
         self._result_r = -1
-        self._reap()
+        status = self._reap()
         try:
             kind, *rest = pickle.loads(data)
         except Exception:
-            raise RuntimeError(f"the {self.fmt.upper()} writer's process ended without a result") from None
+            raise self._ended_without_result(status) from None
         if kind == "error":
             raise rest[0]
         return rest[0], rest[1]
@@ -99,20 +110,39 @@ class EarlyWriter:
                 pass
             self._reap()
 
-    def _reap(self) -> None:
+    def _ended_without_result(self, status: int | None) -> Exception:
+        """Why the child gave no answer. Stopped by Ctrl+C or SIGTERM (sent to the child alone, or
+        reaching it before this process) the build was interrupted, as if the signal had come here."""
+        from briefgen.errors import Interrupted
+
+        signum = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else None
+        if signum in (signal.SIGINT, signal.SIGTERM):
+            return Interrupted()
+        how = f" (stopped by signal {_signal_name(signum)})" if signum else ""
+        return RuntimeError(f"the {self.fmt.upper()} writer's process ended without a result{how}")
+
+    def _reap(self) -> int | None:
+        """Wait for the child to end; its wait status (None if already reaped)."""
+        status = None
         if self.pid:
             try:
-                os.waitpid(self.pid, 0)
+                status = os.waitpid(self.pid, 0)[1]
             except ChildProcessError:
                 pass
             self.pid = 0
+        return status
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:  # a real-time signal has no name
+        return str(signum)
 
 
 def _child(fmt: str, produce: Callable, job_r: int, result_w: int) -> None:
     """Import the writer, wait for the job, write, send the result back; always ends the process."""
     try:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_DFL)  # nothing to clean up: the parent writes the files
         from briefgen.errors import BriefgenError
         from briefgen.writers import get_writer
 
