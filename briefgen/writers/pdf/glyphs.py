@@ -5,6 +5,7 @@ letters refused, invisible format characters the fonts lack left out with a warn
 from __future__ import annotations
 
 import dataclasses
+import functools
 import unicodedata
 import warnings
 
@@ -30,7 +31,9 @@ def register_family(family: ResolvedFamily) -> ResolvedFamily:
     for style, path in family.files.items():
         data = read_face(path)  # through the door: a regular file of sensible size, never a FIFO
         try:
-            pdfmetrics.registerFont(TTFont(names[style], data))
+            font = TTFont(names[style], data)
+            _remember_subsets(font.face)
+            pdfmetrics.registerFont(font)
         except BriefgenError:  # Interrupted from a signal while the font is read: not a font problem
             raise
         except Exception:  # reportlab raises TTFError and others for unusable files; their text
@@ -42,6 +45,19 @@ def register_family(family: ResolvedFamily) -> ResolvedFamily:
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     _registered[key] = ResolvedFamily(name, family.files, family.source)
     return _registered[key]
+
+
+def _remember_subsets(face) -> None:
+    """reportlab cuts each face's subset anew at every save; a process that writes build after build
+    (serve's writer, --watch) asks for the same glyphs each time, so a face keeps its last few subsets
+    (a function of the face and the characters alone)."""
+    cut = face.makeSubset
+
+    @functools.lru_cache(maxsize=4)
+    def remembered(subset: tuple[int, ...]) -> bytes:
+        return cut(list(subset))
+
+    face.makeSubset = lambda subset: remembered(tuple(subset))
 
 
 def refuse_right_to_left(document: m.Document) -> None:
