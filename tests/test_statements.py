@@ -341,3 +341,26 @@ def test_a_remembered_reading_is_the_fresh_reading_and_cannot_be_changed(text):
         for item in first:
             with pytest.raises(FrozenInstanceError):
                 item.value = 0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_NEWS_WORDS, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=3))
+def test_a_remembered_statement_is_the_fresh_one_and_each_check_gets_its_own(quotes):
+    """state() reads each text once (a preview rebuild reads the same quotes again): what it hands out
+    equals a fresh reading, its readings cannot be changed, and what a check fills in is its own."""
+    from dataclasses import fields
+
+    from briefgen.facts.quotes import fold
+    from briefgen.facts.statements import _read_text
+
+    first, again = state(quotes), state(quotes)
+    fresh = _read_text.__wrapped__(" … ".join(fold.__wrapped__(q) for q in quotes))
+    own = ("said", "resolutions", "relative")
+    for f in fields(first):
+        if f.name not in own:
+            assert getattr(first, f.name) == getattr(fresh, f.name), f.name
+            assert isinstance(getattr(first, f.name), (str, tuple, frozenset)), f.name
+    for name in own:
+        assert getattr(first, name) is not getattr(again, name)
+    first.said["x"] = ["a problem"]
+    assert state(quotes).said == {}

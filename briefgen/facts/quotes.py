@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD = str.maketrans(
     {
@@ -18,6 +19,7 @@ _FOLD = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # a rebuild folds the same quotes and sentences again, a thousand times
 def fold(text: str) -> str:
     """Normalise what a copy-paste changes: Unicode form, curly quotes, dashes, whitespace."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()

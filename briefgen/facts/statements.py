@@ -16,7 +16,8 @@ only by an amount in its currency and a count never by a year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Set as AbstractSet, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from briefgen.facts.quotes import fold
@@ -161,19 +162,21 @@ class Number:
 
 @dataclass
 class Stated:
-    """What a record's quotes state, read once per record."""
+    """What a record's quotes state. `state` hands out the sets frozen (they are shared by every
+    record with the same quotes, from build to build); `said`, `resolutions` and `relative` are each
+    check's own."""
 
     text: str  # folded quotes, joined
     numbers: tuple[Number, ...] = ()
-    days: set[str] = field(default_factory=set)  # YYYY-MM-DD
-    months: set[str] = field(default_factory=set)  # YYYY-MM (also from every day)
-    years: set[str] = field(default_factory=set)
-    month_days: set[str] = field(default_factory=set)  # MM-DD, also from every day: "on 30 August"
-    month_names: set[int] = field(default_factory=set)  # every month named, with or without a year
-    date_phrases: list[str] = field(default_factory=list)
-    ordinals: set[int] = field(default_factory=set)
-    words: set[str] = field(default_factory=set)  # lower-case
-    initials: set[str] = field(default_factory=set)  # "UN" from "United Nation(s)"
+    days: AbstractSet[str] = field(default_factory=set)  # YYYY-MM-DD
+    months: AbstractSet[str] = field(default_factory=set)  # YYYY-MM (also from every day)
+    years: AbstractSet[str] = field(default_factory=set)
+    month_days: AbstractSet[str] = field(default_factory=set)  # MM-DD, also from every day: "on 30 August"
+    month_names: AbstractSet[int] = field(default_factory=set)  # every month named, with or without a year
+    date_phrases: Sequence[str] = field(default_factory=list)
+    ordinals: AbstractSet[int] = field(default_factory=set)
+    words: AbstractSet[str] = field(default_factory=set)  # lower-case
+    initials: AbstractSet[str] = field(default_factory=set)  # "UN" from "United Nation(s)"
     plain: str = ""  # lower-case words joined by single spaces, padded: for whole-name search
     said: dict[str, list[str]] = field(default_factory=dict)  # sentence -> its problems, once per sentence
     resolutions: list = field(default_factory=list)  # relative dates placed against their sources' dates
@@ -316,7 +319,13 @@ def read_dates(text: str, stated: Stated) -> list[tuple[int, int]]:
 
 
 def state(quotes: list[str]) -> Stated:
-    text = " … ".join(fold(q) for q in quotes)
+    """What the quotes state. A new `Stated` each time: its `said`, `resolutions` and `relative` are
+    the caller's to fill; what the text states is read once per text (and cannot be changed)."""
+    return replace(_read_text(" … ".join(fold(q) for q in quotes)), said={}, resolutions=[], relative={})
+
+
+@lru_cache(maxsize=1024)  # a rebuild reads the same records' quotes again
+def _read_text(text: str) -> Stated:
     stated = Stated(text)
     stated.numbers = read_numbers(text)
     read_dates(text, stated)
@@ -334,7 +343,11 @@ def state(quotes: list[str]) -> Stated:
                 stated.initials.add("".join(run[i:j]))
         run = []
     stated.plain = f" {plain_words(text)} "
-    return stated
+    return replace(stated, days=frozenset(stated.days), months=frozenset(stated.months),
+                   years=frozenset(stated.years), month_days=frozenset(stated.month_days),
+                   month_names=frozenset(stated.month_names), date_phrases=tuple(stated.date_phrases),
+                   ordinals=frozenset(stated.ordinals), words=frozenset(stated.words),
+                   initials=frozenset(stated.initials))
 
 
 def plain_words(text: str) -> str:
