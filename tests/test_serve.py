@@ -322,6 +322,59 @@ def test_the_writer_process_collects_garbage_though_the_console_script_does_not(
         if was:
             gc.enable()
     try:
-        assert writers._pool.submit(gc.isenabled).result(timeout=60)
+        assert writers._submit(gc.isenabled, ()).result(timeout=60)
+    finally:
+        writers.close()
+
+
+def test_the_writer_skips_a_job_a_newer_one_replaces_and_keeps_the_others():
+    """After quick saves only the latest state of a brief is written: a job still waiting when a newer
+    one with the same key comes is skipped (its future cancelled); other jobs all run, in order."""
+    import time
+
+    from briefgen.preview.writer_process import WriterProcess
+
+    writers = WriterProcess()
+    try:
+        busy = writers._submit(time.sleep, (0.5,))  # the worker is writing an earlier save
+        old = writers._submit(int, ("1",), key=("brief", "pdf"))
+        other = writers._submit(int, ("7",), key=("other brief", "pdf"))
+        new = writers._submit(int, ("2",), key=("brief", "pdf"))
+        assert new.result(timeout=60) == 2 and other.result(timeout=60) == 7
+        assert busy.result(timeout=60) is None and old.cancelled()
+    finally:
+        writers.close()
+
+
+def test_a_writer_killed_mid_job_fails_its_jobs_and_the_next_job_gets_a_new_one():
+    import os
+    import signal
+    import time
+
+    from briefgen.preview.writer_process import WriterGone, WriterProcess
+
+    writers = WriterProcess()
+    try:
+        first_pid = writers._proc.pid
+        slow = writers._submit(time.sleep, (30,))
+        waiting = writers._submit(int, ("1",))
+        time.sleep(0.3)
+        os.kill(first_pid, signal.SIGKILL)  # as the out-of-memory killer would
+        for job in (slow, waiting):
+            assert isinstance(job.exception(timeout=30), WriterGone)
+        assert writers._submit(int, ("3",)).result(timeout=60) == 3
+        assert writers._proc.pid != first_pid
+    finally:
+        writers.close()
+
+
+def test_a_bug_in_the_writer_comes_back_with_its_traceback():
+    from briefgen.preview.writer_process import WriterProcess
+
+    writers = WriterProcess()
+    try:
+        error = writers._submit(int, ("not a number",)).exception(timeout=60)
+        assert isinstance(error, ValueError)
+        assert "PDF and DOCX writer's process" in "".join(error.__notes__)
     finally:
         writers.close()

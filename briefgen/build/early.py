@@ -133,6 +133,22 @@ class EarlyWriter:
         return status
 
 
+def error_reply(exc: Exception, where: str, *head) -> bytes:
+    """An error, pickled for the process that waits for it as `(*head, "error", exc)`: briefgen's errors
+    travel with their fields; a bug keeps its traceback from this process as a note; an error that
+    cannot be pickled becomes a RuntimeError with its text."""
+    from briefgen.errors import BriefgenError
+
+    if not isinstance(exc, BriefgenError):
+        exc.add_note(f"in the {where}'s process:\n" + "".join(traceback.format_exception(exc)))
+    try:
+        return pickle.dumps((*head, "error", exc), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        error = RuntimeError(f"in the {where}: {type(exc).__name__}: {exc}")
+        error.__notes__ = getattr(exc, "__notes__", [])
+        return pickle.dumps((*head, "error", error), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _signal_name(signum: int) -> str:
     try:
         return signal.Signals(signum).name
@@ -143,7 +159,6 @@ def _signal_name(signum: int) -> str:
 def _child(fmt: str, produce: Callable, job_r: int, result_w: int) -> None:
     """Import the writer, wait for the job, write, send the result back; always ends the process."""
     try:
-        from briefgen.errors import BriefgenError
         from briefgen.writers import get_writer
 
         get_writer(fmt)
@@ -155,15 +170,8 @@ def _child(fmt: str, produce: Callable, job_r: int, result_w: int) -> None:
         try:
             reply = ("ok", produce(prepared, (fmt,))[fmt], prepared.warnings)
             data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # briefgen's errors pickle with their fields; a bug keeps its traceback
-            if not isinstance(exc, BriefgenError):
-                exc.add_note("in the " + fmt.upper() + " writer's process:\n" + "".join(traceback.format_exception(exc)))
-            try:
-                data = pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                error = RuntimeError(f"in the {fmt.upper()} writer: {type(exc).__name__}: {exc}")
-                error.__notes__ = getattr(exc, "__notes__", [])
-                data = pickle.dumps(("error", error))
+        except Exception as exc:
+            data = error_reply(exc, f"{fmt.upper()} writer")
         with os.fdopen(result_w, "wb") as pipe:
             pipe.write(data)
     finally:
