@@ -1,5 +1,5 @@
 """Partial ISO dates, in one place: reading and checking them, their first and last day, ordering,
-months between, and their wording by locale.
+months between. Their wording by locale is `briefgen.render.cldr`'s.
 
 A brief's dates are as precise as its sources say: '1992', '1991-12', '2022-07-30'; an event over
 several days or a term is a range 'START/END' ('2026-02-03/2026-02-04', '2018/2020').
@@ -76,19 +76,19 @@ def day_problem(year: int, month: int, day: int) -> str | None:
 # --- days, order, arithmetic -----------------------------------------------------------------
 
 
-def _parts(value: str) -> list[int]:
+def date_parts(value: str) -> list[int]:
     return [int(p) for p in value.split("-")]
 
 
 def first_day(value: object) -> date:
     """The earliest day a partial date can mean: '2026-02' -> 2026-02-01 (a range: its start)."""
-    parts = _parts(str(value).partition("/")[0])
+    parts = date_parts(str(value).partition("/")[0])
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 def last_day(value: object) -> date:
     """The latest day a partial date can mean: '2025' -> 2025-12-31 (a range: its end)."""
-    parts = _parts(str(value).rpartition("/")[2])
+    parts = date_parts(str(value).rpartition("/")[2])
     year = parts[0]
     month = parts[1] if len(parts) > 1 else 12
     return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
@@ -128,68 +128,6 @@ def months_earlier(day: date, months: int) -> date:
         return date.min
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-# --- wording ---------------------------------------------------------------------------------
-
-
-def format_partial_date(value: object, locale: str = "en_GB") -> str:
-    """'2022-07-30' -> '30 July 2022' (en_GB) / 'July 30, 2022' (en_US); '1991-12' -> 'December 1991';
-    a range '2026-02-03/2026-02-04' -> '3–4 February 2026' (see `format_period`)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, date):
-        value = value.isoformat()
-    text = str(value)
-    if text == "undated":
-        return "undated"
-    if "/" in text:
-        return format_period(text, locale)
-    from babel.dates import format_date, format_skeleton
-
-    if not PARTIAL.fullmatch(text):
-        raise ValueError(f"'{text}' is not a date (the date filter takes YYYY, YYYY-MM or YYYY-MM-DD)")
-    parts = _parts(text)
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
-    return format_date(date(*parts), format="long", locale=locale)
-
-
-# The interval skeleton for each precision; months are then widened to full names, since CLDR has
-# no interval pattern with full month names ("3–4 Feb 2026" would read unlike the brief's other dates).
-_INTERVAL_SKELETONS = {1: "y", 2: "yMMMM", 3: "yMMMd"}
-
-
-def format_period(value: object, locale: str = "en_GB") -> str:
-    """A range or period by the locale's interval pattern: '2026-02-03/2026-02-04' -> '3–4 February 2026'
-    (en_US 'February 3–4, 2026'), '2018/2020' -> '2018–2020'; the shared month and year are written once.
-    Ends of different precision ('2019-03/2020') are written in full: 'March 2019–2020'."""
-    start, _, end = str(value).partition("/")
-    if not (PARTIAL.fullmatch(start) and PARTIAL.fullmatch(end)):
-        raise ValueError(f"'{value}' is not a date range (the filter takes START/END, e.g. 2018/2020)")
-    a, b = start.split("-"), end.split("-")
-    if len(a) == len(b):
-        formatted = _interval(date(*(int(p) for p in a + ["1"] * (3 - len(a)))),
-                              date(*(int(p) for p in b + ["1"] * (3 - len(b)))), _INTERVAL_SKELETONS[len(a)], locale)
-        if formatted:
-            return formatted
-    return f"{format_partial_date(start, locale)}–{format_partial_date(end, locale)}"
-
-
-def _interval(start: date, end: date, skeleton: str, locale: str) -> str | None:
-    from babel import Locale
-    from babel.dates import parse_pattern
-
-    formats = Locale.parse(locale).interval_formats.get(skeleton)
-    if start == end:
-        return format_partial_date(start.isoformat()[: {"y": 4, "yMMMM": 7}.get(skeleton, 10)], locale)
-    differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
-    if not formats or differs not in formats:
-        return None
-    return "".join(parse_pattern(re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern)).apply(day, Locale.parse(locale))
-                   for pattern, day in zip(formats[differs], (start, end)))
 
 
 # --- dates news writes relative to a report's own date -----------------------------------------
@@ -235,7 +173,7 @@ def _relative_date(kind: str, shift: int, anchor: str, number: int | None = None
     'last Tuesday' (strictly before); 'week': the Monday-to-Sunday week `shift` weeks away (this
     week only up to the report's day); 'month', 'year': the month or year `shift` away;
     'day_of_month': day `number` of the month `shift` away ('on the 15th of this month')."""
-    parts = _parts(anchor) if PARTIAL.fullmatch(anchor) else []
+    parts = date_parts(anchor) if PARTIAL.fullmatch(anchor) else []
     if len(parts) < RELATIVE_PRECISION[kind]:
         return None
     if kind == "year":

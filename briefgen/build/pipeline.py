@@ -284,13 +284,11 @@ def _reference_docx(tset) -> bytes | None:
 
 def _check_locale(locale: str, where: Location | None) -> str:
     """A locale Babel knows (en_GB, en_US, fr_FR...), or a clear error naming where it was set."""
-    from babel import Locale, UnknownLocaleError
+    from briefgen.render.cldr import known_locale
 
-    try:
-        Locale.parse(locale)
+    if isinstance(locale, str) and known_locale(locale):
         return locale
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise InvalidInput([Problem(where, f"unknown locale '{locale}' (use a form such as en_GB or en_US)")]) from None
+    raise InvalidInput([Problem(where, f"unknown locale '{locale}' (use a form such as en_GB or en_US)")])
 
 
 _environments: dict[tuple, object] = {}

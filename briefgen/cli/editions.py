@@ -60,7 +60,7 @@ def list_editions(ctx: typer.Context, workspace: WorkspaceOpt = Path(".")) -> No
     `editions record`)."""
     if ctx.invoked_subcommand is not None:
         return
-    from briefgen.dates import format_partial_date
+    from briefgen.render.cldr import format_partial_date
     from briefgen.editions.store import briefs_with_editions, list_editions as stored
 
     for brief_id in briefs_with_editions(workspace):

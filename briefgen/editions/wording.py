@@ -3,7 +3,7 @@ their currency and unit, counts with their qualifier, countries by name."""
 
 from __future__ import annotations
 
-from briefgen.dates import format_partial_date
+from briefgen.render.cldr import format_partial_date
 from briefgen.editorial.context import format_amount
 
 COUNTRY_FIELDS = {"country", "supporter", "supported", "exporter", "importer", "host", "origin", "owner", "members"}

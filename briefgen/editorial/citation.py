@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from briefgen.dates import format_partial_date
+from briefgen.render.cldr import format_partial_date
 from briefgen.facts.schema import Source
 from briefgen.render.markup import MarkdownText, escape_markdown
 

@@ -13,7 +13,9 @@ from functools import partial
 
 from markupsafe import Markup
 
-from briefgen.dates import end_key, format_partial_date, format_period, start_key
+from briefgen.dates import end_key, start_key
+from briefgen.render import cldr
+from briefgen.render.cldr import format_partial_date, format_period
 from briefgen.editorial.citation import cite_source
 from briefgen.editorial.freshness import data_currency, freshness
 from briefgen.facts.factbase import FactBase
@@ -58,10 +60,7 @@ def join_and(items, conjunction: str = "and") -> str:
 
 def format_amount(value: float, currency: str, unit: str = "", locale: str = "en_GB") -> str:
     """250, 'USD', 'million' -> 'US$250 million'."""
-    from babel.numbers import format_decimal, get_currency_symbol
-
-    number = format_decimal(value, locale=locale)
-    return f"{get_currency_symbol(currency, locale=locale)}{number}" + (f" {unit}" if unit else "")
+    return f"{cldr.currency_symbol(currency, locale)}{cldr.decimal(value, locale)}" + (f" {unit}" if unit else "")
 
 
 def cite(*records: Record) -> MarkdownText:

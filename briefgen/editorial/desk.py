@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.dates import format_partial_date, format_period
+from briefgen.render.cldr import format_partial_date, format_period
 from briefgen.editorial.context import cite, format_amount
 from briefgen.errors import Problem
 from briefgen.facts import desktext

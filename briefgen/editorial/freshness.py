@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from briefgen.dates import first_day, format_partial_date, last_day, months_between, months_earlier, newest
+from briefgen.dates import first_day, last_day, months_between, months_earlier, newest
+from briefgen.render.cldr import format_partial_date
 from briefgen.errors import Location, Problem
 from briefgen.facts.schema import iter_records
 from briefgen.facts.schema import Brief, Source

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from briefgen.editorial import desk, views
-from briefgen.dates import first_day, format_partial_date, last_day, months_between, months_earlier
+from briefgen.dates import first_day, last_day, months_between, months_earlier
+from briefgen.render.cldr import format_partial_date
 from briefgen.editorial.context import BuildInfo, build_context, chronology, newest_first
 from briefgen.editorial.freshness import age_phrase
 from briefgen.errors import Problem

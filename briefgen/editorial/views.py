@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from briefgen.dates import format_period, last_day, months_between
+from briefgen.dates import last_day, months_between
+from briefgen.render.cldr import format_period
 from briefgen.facts.quotes import fold
 from briefgen.facts.schema import Agreement, Meeting, Participant, Record, Source, Support
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from briefgen import dates
+from briefgen.render import cldr
 from briefgen.facts.quotes import fold
 from briefgen.facts.schema import Citation, Source
 
@@ -124,14 +125,14 @@ def failure_hint(resolutions: list[Resolved]) -> str:
 def _spell(value: str | None) -> str:
     if value is None:
         return "no date"
-    return dates.format_partial_date(value)
+    return cldr.format_partial_date(value)
 
 
 def _report_of(anchor: str | None) -> str:
     """'a report of Thursday 12 March 2026', 'a report of March 2026'."""
     if anchor is None:
         return "an undated report"
-    text = dates.format_partial_date(anchor)
+    text = cldr.format_partial_date(anchor)
     if anchor.count("-") == 2:
         text = f"{_WEEKDAYS[dates.first_day(anchor).weekday()].capitalize()} {text}"
     return f"a report of {text}"

@@ -55,7 +55,7 @@ def brief_name(title: str) -> str:
 
 def default_subject(title: str, marking: str, as_of: date, locale: str) -> str:
     """'[OFFICIAL] Pakistan–Kazakhstan brief (as of 26 November 2026)': offices require the marking."""
-    from briefgen.dates import format_partial_date
+    from briefgen.render.cldr import format_partial_date
 
     return with_marking(f"{brief_name(title)} (as of {format_partial_date(as_of, locale)})", marking)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from briefgen import dates
+from briefgen.render import cldr
 from briefgen.errors import Location, Problem
 from briefgen.facts.schema import iter_records
 from briefgen.files.root import FileRefused, Root
@@ -69,7 +70,7 @@ def _dates_it_states(workspace, rel: str) -> str:
 
     head = reporthead.read_head(text)
     if head.date is not None:
-        return f"{dates.format_partial_date(head.date.value)} ({head.date.how})"
+        return f"{cldr.format_partial_date(head.date.value)} ({head.date.how})"
     return "; ".join(f"line {d.line}: '{d.written}'" for d in head.dated_itself)
 
 
@@ -88,8 +89,8 @@ def later_than_sources(fb, brief_id: str) -> list[Problem]:
         newest = max(dated, key=lambda s: dates.last_day(s.date))
         if dates.first_day(record.date) > dates.last_day(newest.date) and not _PLAN.search(record.text):
             where = doc.at(loc + ("date",)) if doc is not None else Location(rel)
-            found.append(Problem(where, f"'{record.id}' is dated {dates.format_partial_date(record.date)}, later than "
+            found.append(Problem(where, f"'{record.id}' is dated {cldr.format_partial_date(record.date)}, later than "
                                         f"every source it cites (the newest, '{newest.id}', is of "
-                                        f"{dates.format_partial_date(newest.date)}): check the date, or cite a report "
+                                        f"{cldr.format_partial_date(newest.date)}): check the date, or cite a report "
                                         "of the event; a plan says so in its text ('is to meet', 'will visit')"))
     return found
