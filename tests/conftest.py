@@ -63,8 +63,8 @@ def forking(monkeypatch):
     started: list = []
     real = early.EarlyWriter.__init__
 
-    def record(self, fmt, produce):
-        real(self, fmt, produce)
+    def record(self, *args):
+        real(self, *args)
         started.append(self)
     monkeypatch.setattr(early.EarlyWriter, "__init__", record)
     return started

@@ -137,3 +137,28 @@ def test_the_console_script_forks_and_writes_the_same_files(tmp_path):
         assert "Traceback" not in done.stderr
         outs[bool(jobs)] = {p.name: p.read_bytes() for p in out.iterdir()}
     assert outs[False] == outs[True] and len(outs[False]) == 4
+
+
+def test_a_writer_with_a_core_to_spare_rehearses_and_writes_the_same_file(forking, monkeypatch, tmp_path):
+    """One slow format on two cores: its process writes a few lines first (warming its library) while
+    this one prepares; the file is the one a single process writes."""
+    marks = tmp_path / "rehearsed"
+    marks.mkdir()
+    real = early._rehearse
+    monkeypatch.setattr(early, "_rehearse", lambda fmt: ((marks / fmt).write_text(""), real(fmt)))  # in the child
+    for fmt in ("pdf", "docx"):
+        request = BuildRequest(workspace=REPO_ROOT, formats=(fmt,), out=tmp_path / f"forked-{fmt}")
+        forked = pipeline.build(request, jobs=None)
+        alone = pipeline.build(BuildRequest(**{**request.__dict__, "out": tmp_path / f"alone-{fmt}"}), jobs=1)
+        assert forked[0].read_bytes() == alone[0].read_bytes()
+    assert [w.fmt for w in forking] == ["pdf", "docx"] and sorted(p.name for p in marks.iterdir()) == ["docx", "pdf"]
+    for mark in marks.iterdir():
+        mark.unlink()
+    both = pipeline.build(BuildRequest(workspace=REPO_ROOT, formats=("pdf", "docx"), out=tmp_path / "both"), jobs=None)
+    assert len(both) == 2 and len(forking) == 4 and not any(marks.iterdir())  # no core to spare: no rehearsal
+
+
+@pytest.mark.parametrize("fmt, magic", [("pdf", b"%PDF-"), ("docx", b"PK")])
+def test_the_rehearsal_writes_a_real_file(fmt, magic):
+    """It must not fail quietly, or it would warm nothing."""
+    assert early.rehearsal(fmt).startswith(magic)

@@ -32,20 +32,22 @@ def start(formats: tuple[str, ...], jobs: int | None, produce: Callable) -> dict
     wanted = [f for f in formats if f in EARLY_FORMATS]
     if not wanted or jobs == 1 or not _can_fork():
         return {}
-    return {fmt: EarlyWriter(fmt, produce) for fmt in wanted}
+    rehearse = len(wanted) < _cores()  # a core to spare for each: the rehearsal never slows this process
+    return {fmt: EarlyWriter(fmt, produce, rehearse) for fmt in wanted}
 
 
 def _can_fork() -> bool:
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores > 1
+    return hasattr(os, "fork") and threading.active_count() == 1 and _cores() > 1
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class EarlyWriter:
     """One forked writer: `hand` it the prepared brief, then `result` gives the bytes and warnings."""
 
-    def __init__(self, fmt: str, produce: Callable) -> None:
+    def __init__(self, fmt: str, produce: Callable, rehearse: bool = False) -> None:
         self.fmt = fmt
         job_r, self._job_w = os.pipe()
         self._result_r, result_w = os.pipe()
@@ -61,7 +63,7 @@ class EarlyWriter:
                 # another child's job pipe held open here would never reach its end: that child would wait forever
                 for fd in _OPEN | {self._job_w, self._result_r}:
                     os.close(fd)
-                _child(fmt, produce, job_r, result_w)
+                _child(fmt, produce, job_r, result_w, rehearse)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(job_r)
@@ -133,6 +135,35 @@ class EarlyWriter:
         return status
 
 
+def _rehearse(fmt: str) -> None:
+    """While the job is being prepared: write a few lines in the default theme and throw them away.
+    A writer's first use costs more than the next (its library's lazy imports and parsers, the
+    packaged fonts read and registered for the PDF): paid here, on a core that would wait anyway,
+    the brief's own write is a tenth shorter. Nothing it leaves can change an output: the fonts are
+    registered by their files, and the caches it fills are keyed by their bytes."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rehearsal(fmt)
+    except Exception:  # a rehearsal only: the brief's own write says what is wrong
+        pass
+
+
+def rehearsal(fmt: str) -> bytes:
+    """The few lines `_rehearse` writes."""
+    from datetime import datetime, timezone
+
+    from briefgen.document import model as m
+    from briefgen.writers import WriterOptions, get_writer
+    from briefgen.writers.theme import Theme
+
+    meta = m.Meta(title="Rehearsal", created=datetime(2000, 1, 1, tzinfo=timezone.utc), reproducible=True)
+    lines = (m.Heading(1, (m.Text("Rehearsal"),)), m.Paragraph((m.Strong((m.Text("A few"),)), m.Text(" lines."))))
+    return get_writer(fmt)(m.Document(meta, lines), WriterOptions(Theme()))
+
+
 def error_reply(exc: Exception, where: str, *head) -> bytes:
     """An error, pickled for the process that waits for it as `(*head, "error", exc)`: briefgen's errors
     travel with their fields; a bug keeps its traceback from this process as a note; an error that
@@ -156,12 +187,15 @@ def _signal_name(signum: int) -> str:
         return str(signum)
 
 
-def _child(fmt: str, produce: Callable, job_r: int, result_w: int) -> None:
-    """Import the writer, wait for the job, write, send the result back; always ends the process."""
+def _child(fmt: str, produce: Callable, job_r: int, result_w: int, rehearse: bool) -> None:
+    """Import the writer (and rehearse), wait for the job, write, send the result back; always ends
+    the process."""
     try:
         from briefgen.writers import get_writer
 
         get_writer(fmt)
+        if rehearse:
+            _rehearse(fmt)
         with os.fdopen(job_r, "rb") as pipe:
             job = pipe.read()
         if not job:  # the parent failed before handing a job over, or is gone
