@@ -1,7 +1,8 @@
 """Writers started early: for a one-shot build of a PDF or DOCX, a process forked before the shared
 stages imports that writer's library (reportlab, python-docx: a fifth of a cold build) while this
 process validates and renders, then writes its format from the prepared document, alongside the
-other writers. On two cores a cold `build --format all` ends about a third sooner.
+other writers. On two cores a cold `build --format all` ends about a fifth sooner. A child with a
+core of its own also rehearses while it waits (`_rehearse`).
 
 Nothing about the output changes: the child runs the same `produce` on the same document and hands
 back the bytes and warnings; this process still writes every file, all or nothing. A forked process
