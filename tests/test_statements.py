@@ -350,11 +350,12 @@ def test_a_remembered_statement_is_the_fresh_one_and_each_check_gets_its_own(quo
     equals a fresh reading, its readings cannot be changed, and what a check fills in is its own."""
     from dataclasses import fields
 
-    from briefgen.facts.quotes import fold
     from briefgen.facts.statements import _read_text
 
     first, again = state(quotes), state(quotes)
-    fresh = _read_text.__wrapped__(" … ".join(fold.__wrapped__(q) for q in quotes))
+    from briefgen.facts.quotes import _fold
+
+    fresh = _read_text.__wrapped__(" … ".join(_fold(q) for q in quotes))
     own = ("said", "resolutions", "relative")
     for f in fields(first):
         if f.name not in own:

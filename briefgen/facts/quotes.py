@@ -19,10 +19,22 @@ _FOLD = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=4096)  # a rebuild folds the same quotes and sentences again, a thousand times
 def fold(text: str) -> str:
     """Normalise what a copy-paste changes: Unicode form, curly quotes, dashes, whitespace."""
+    return _fold_remembered(text) if len(text) <= _REMEMBERED_LENGTH else _fold(text)
+
+
+# A rebuild folds the same quotes and sentences again, a thousand times: those are remembered. A whole
+# source document is folded once per build (`SourceText`) and not kept, so edits to long documents in
+# a preview that runs all day cannot fill memory.
+_REMEMBERED_LENGTH = 2000
+
+
+def _fold(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
+
+
+_fold_remembered = lru_cache(maxsize=4096)(_fold)
 
 
 class SourceText:
