@@ -162,3 +162,23 @@ def test_a_writer_with_a_core_to_spare_rehearses_and_writes_the_same_file(forkin
 def test_the_rehearsal_writes_a_real_file(fmt, magic):
     """It must not fail quietly, or it would warm nothing."""
     assert early.rehearsal(fmt).startswith(magic)
+
+
+def test_a_spare_default_document_writes_the_same_file(monkeypatch):
+    """The DOCX writer's spare (python-docx's default template opened ahead, while a writer process
+    waits) gives the file a fresh one gives; a reference.docx is never written over the spare."""
+    from briefgen.writers import WriterOptions
+    from briefgen.writers.docx import writer as docx_writer
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(docx_writer, "_SPARE", [])
+    prepared = pipeline.prepare(BuildRequest(workspace=REPO_ROOT))
+    options = WriterOptions(prepared.theme)
+    fresh = docx_writer.write(prepared.document, options)
+    docx_writer.open_spare()
+    spare = docx_writer._SPARE[0]
+    assert docx_writer.write(prepared.document, options) == fresh and docx_writer._SPARE == []
+    docx_writer.open_spare()
+    with_reference = WriterOptions(prepared.theme, reference_docx=fresh)  # any .docx serves as a reference
+    docx_writer.write(prepared.document, with_reference)
+    assert len(docx_writer._SPARE) == 1 and docx_writer._SPARE[0] is not spare
