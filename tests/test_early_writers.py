@@ -175,10 +175,10 @@ def test_a_spare_default_document_writes_the_same_file(monkeypatch):
     prepared = pipeline.prepare(BuildRequest(workspace=REPO_ROOT))
     options = WriterOptions(prepared.theme)
     fresh = docx_writer.write(prepared.document, options)
-    docx_writer.open_spare()
+    docx_writer.get_ready()
     spare = docx_writer._SPARE[0]
     assert docx_writer.write(prepared.document, options) == fresh and docx_writer._SPARE == []
-    docx_writer.open_spare()
+    docx_writer.get_ready()
     with_reference = WriterOptions(prepared.theme, reference_docx=fresh)  # any .docx serves as a reference
     docx_writer.write(prepared.document, with_reference)
     assert len(docx_writer._SPARE) == 1 and docx_writer._SPARE[0] is not spare

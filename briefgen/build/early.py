@@ -140,19 +140,18 @@ def _rehearse(fmt: str) -> None:
     """While the job is being prepared: write a few lines in the default theme and throw them away.
     A writer's first use costs more than the next (its library's lazy imports and parsers, the
     packaged fonts read and registered for the PDF): paid here, on a core that would wait anyway,
-    the brief's own write is a tenth shorter. The DOCX writer also opens its spare default template
-    (`open_spare`), a fifth of a DOCX write. Nothing it leaves can change an output: the fonts are
+    the brief's own write is a tenth shorter. Then the writer gets ready for the next document
+    (`writers.get_ready`: the DOCX writer opens its default template, a fifth of a DOCX write). Nothing it leaves can change an output: the fonts are
     registered by their files, and the caches it fills are keyed by their bytes."""
     import warnings
+
+    from briefgen.writers import get_ready
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             rehearsal(fmt)
-        if fmt == "docx":
-            from briefgen.writers.docx.writer import open_spare
-
-            open_spare()
+        get_ready(fmt)
     except Exception:  # a rehearsal only: the brief's own write says what is wrong
         pass
 

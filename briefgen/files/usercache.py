@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from briefgen.files.root import FileRefused, read_regular
@@ -96,6 +97,22 @@ class CacheFolder:
                 old.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def generation_folder(kind: str, package: str, module: str, max_entry: int) -> CacheFolder | None:
+    """The cache folder for one generation of entries made by `module` with `package`'s help: named after
+    a digest of the package's `__init__` (which names its version) and of the module; None when the
+    cache is off. The package is located, not imported."""
+    root = cache_root()
+    return CacheFolder(root / kind / _generation(package, module), max_entry) if root else None
+
+
+@lru_cache(maxsize=None)
+def _generation(package: str, module: str) -> str:
+    from importlib.util import find_spec
+
+    spec = find_spec(package)
+    return source_digest(spec.origin if spec else None, module)
 
 
 def source_digest(*files: str | None) -> str:

@@ -20,10 +20,9 @@ import json
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from importlib.util import find_spec
 
 from briefgen.dates import PARTIAL, date_parts
-from briefgen.files.usercache import CacheFolder, cache_root, source_digest
+from briefgen.files.usercache import CacheFolder, generation_folder
 
 MAX_ANSWERS = 4096  # a bound on the entry: past it, the answers start again from empty
 _ENTRY = "answers.json"
@@ -106,10 +105,7 @@ def _remembered(fn: Callable) -> Callable:
 def _load() -> dict[str, object]:
     global _answers, _folder
     if _answers is None:
-        root = cache_root()
-        spec = find_spec("babel")
-        _folder = CacheFolder(root / "cldr" / source_digest(spec.origin if spec else None, __file__), 1 << 20) \
-            if root else None
+        _folder = generation_folder("cldr", "babel", __file__, 1 << 20)
         _answers = {}
         data = _folder.load(_ENTRY) if _folder else None
         if data is not None:

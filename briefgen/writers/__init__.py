@@ -56,9 +56,21 @@ def logo_text(theme: Theme, meta: Meta) -> str:
 
 
 def get_writer(fmt: str) -> Writer:
+    return _module(fmt).write
+
+
+def get_ready(fmt: str) -> None:
+    """Let the format's writer do now what does not depend on the next document (its module's own
+    `get_ready`, if it has one): for a process that waits for its job with time to spare."""
+    ready = getattr(_module(fmt), "get_ready", None)
+    if ready is not None:
+        ready()
+
+
+def _module(fmt: str):
     from briefgen.runtime import signals_held
 
     # Ctrl+C during the import is delivered once it is done: lxml, which python-docx loads, catches
     # every exception while it starts (so the interruption would be lost) and prints to stdout.
     with signals_held():
-        return import_module(f"briefgen.writers.{FORMATS[fmt]}").write
+        return import_module(f"briefgen.writers.{FORMATS[fmt]}")

@@ -19,10 +19,9 @@ import dataclasses
 import hashlib
 import io
 from functools import lru_cache
-from importlib.util import find_spec
 
 from briefgen.document import model as m
-from briefgen.files.usercache import CacheFolder, cache_root, source_digest
+from briefgen.files.usercache import CacheFolder, generation_folder
 from briefgen.writers.fonts import STYLES, read_face, resolve
 from briefgen.writers.theme import Theme
 
@@ -84,15 +83,8 @@ def subset(data: bytes, chars: str, flavor: str | None = None) -> bytes:
 
 
 def _cache_folder() -> CacheFolder | None:
-    root = cache_root()
-    return CacheFolder(root / "fonts" / _generation(), MAX_SUBSET) if root else None
-
-
-@lru_cache(maxsize=1)
-def _generation() -> str:
-    """A folder name that changes with fontTools' version (its `__init__` names it) and this module."""
-    spec = find_spec("fontTools")
-    return source_digest(spec.origin if spec else None, __file__)
+    """One folder per generation of fontTools and of this module."""
+    return generation_folder("fonts", "fontTools", __file__, MAX_SUBSET)
 
 
 def _make_subset(data: bytes, chars: str, flavor: str | None) -> bytes:

@@ -27,10 +27,10 @@ from briefgen.writers.fontsubset import document_chars
 
 LOGO_HEIGHT_MM = 16
 
-_SPARE: list = []  # python-docx's default template, opened ahead (`open_spare`), for the next `write`
+_SPARE: list = []  # python-docx's default template, opened ahead (`get_ready`), for the next `write`
 
 
-def open_spare() -> None:
+def get_ready() -> None:
     """Open python-docx's default template now, for the next brief written without a reference.docx:
     opening it is a fifth of a write (~9 ms), and a writer process waiting for its job has the time.
     The spare is used as opened, so the file is the same as without it."""

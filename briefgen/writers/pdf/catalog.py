@@ -275,7 +275,7 @@ _eol_classes: dict[type, type] = {}
 def _with_end_of_line(cls: type) -> type:
     if cls not in _eol_classes:
         def format(self, document):
-            if self.filters:
+            if self.filters:  # the one place every stream is formatted: Flate remembers here too
                 self.filters = [_FLATE if f is PDFZCompress else f for f in self.filters]
             out = cls.format(self, document)
             return out[: -len(_END)] + b"\n" + _END if out.endswith(_END) else out
