@@ -123,6 +123,7 @@ def test_the_page_follows_saves_shows_problems_and_serves_the_new_pdf(repo_works
             assert reply.headers["Content-Type"] == "application/pdf"
             text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(reply.read())).pages)
         assert "as recorded." in " ".join(text.split())
+        page.wait_for_selector("#docx[aria-disabled=false]")  # written after the PDF, by the same worker
         href = page.get_attribute("#docx", "href")
         with urllib.request.urlopen(server.url.rstrip("/") + page.evaluate("location.pathname") + href) as reply:
             assert reply.headers["Content-Type"].endswith("wordprocessingml.document")
